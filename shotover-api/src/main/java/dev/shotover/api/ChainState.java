@@ -1,0 +1,91 @@
+package dev.shotover.api;
+
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One run of a chain: the batch of requests on its way down, and the way to call the rest of the chain.
+ *
+ * <p>A transform reads and edits {@link #requests()} (replace, remove or add messages), calls
+ * {@link #callNextTransform()} once, and returns the responses it gets back, possibly changed. Requests that arrived
+ * together from the client form one batch; a run may also carry an empty batch, either to flush buffered work
+ * ({@link #flush()}: the client connection is closing or the proxy is shutting down) or because a transform asked
+ * for a run to deliver responses that arrived on their own ({@link TransformContext#forceRunChain()}).
+ *
+ * <p><b>Threading.</b> Created and used on the client connection's event loop; not thread-safe.
+ */
+public final class ChainState {
+    private final String chainName;
+    private final SocketAddress localAddress;
+    private final boolean flush;
+    private final DownChain downChain;
+    private List<Message> requests;
+    private boolean closeClientConnection;
+    private int nextIndex;
+
+    /**
+     * Creates a run. The runtime builds these; tests of a single transform build one whose {@code downChain} stands
+     * in for the rest of the chain.
+     */
+    public ChainState(String chainName, SocketAddress localAddress, List<Message> requests, boolean flush,
+                      DownChain downChain) {
+        this.chainName = Objects.requireNonNull(chainName);
+        this.localAddress = localAddress;
+        this.requests = Objects.requireNonNull(requests);
+        this.flush = flush;
+        this.downChain = Objects.requireNonNull(downChain);
+    }
+
+    /** The batch of requests. Mutable unless the transform replaced it with an immutable list. */
+    public List<Message> requests() {
+        return requests;
+    }
+
+    public void setRequests(List<Message> requests) {
+        this.requests = Objects.requireNonNull(requests);
+    }
+
+    /** The proxy's listening address the client connected to. */
+    public SocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** True when buffered requests must be sent now: the connection is closing or the proxy is shutting down. */
+    public boolean flush() {
+        return flush;
+    }
+
+    /** The name of the chain this run belongs to (for logs and errors). */
+    public String chainName() {
+        return chainName;
+    }
+
+    /** Whether a transform asked to close the client connection once the responses of this run are written. */
+    public boolean closeClientConnection() {
+        return closeClientConnection;
+    }
+
+    /** Asks the runtime to close the client connection after this run's responses are written. */
+    public void setCloseClientConnection(boolean close) {
+        this.closeClientConnection = close;
+    }
+
+    /**
+     * Sends the current {@link #requests()} to the next transform and returns its responses. Call it at most once per
+     * {@link Transform#transform} invocation; terminating transforms never call it.
+     */
+    public CompletionStage<java.util.List<Message>> callNextTransform() {
+        return downChain.call(nextIndex++, this);
+    }
+
+    /**
+     * The rest of a chain, as seen from one transform. The runtime's implementation runs the transform at
+     * {@code index}, records its metrics and names it in errors.
+     */
+    @FunctionalInterface
+    public interface DownChain {
+        CompletionStage<List<Message>> call(int index, ChainState state);
+    }
+}

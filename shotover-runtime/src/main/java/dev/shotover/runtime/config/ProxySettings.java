@@ -1,0 +1,17 @@
+package dev.shotover.runtime.config;
+
+/**
+ * {@code config.yaml}: process-wide settings.
+ *
+ * @param mainLogLevel the log filter in Shotover's syntax, e.g. {@code "info, shotover=debug"}
+ * @param observabilityInterface {@code ip:port} serving {@code /metrics} and {@code /filter}, or null for none
+ */
+public record ProxySettings(String mainLogLevel, String observabilityInterface) {
+    public ProxySettings {
+        mainLogLevel = mainLogLevel == null ? "info" : mainLogLevel;
+    }
+
+    public static ProxySettings defaults() {
+        return new ProxySettings(null, null);
+    }
+}
