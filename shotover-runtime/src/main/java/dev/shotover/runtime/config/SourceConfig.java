@@ -20,11 +20,11 @@ public sealed interface SourceConfig permits ValkeySourceConfig {
     /** {@code ip:port}; port 0 binds an ephemeral port. */
     String listenAddr();
 
-    /** Maximum concurrent connections (default 512). */
-    int connectionLimit();
+    /** Maximum concurrent connections (default 512; never null once constructed). */
+    Integer connectionLimit();
 
     /** When true, the listener closes while the limit is reached; when false, new connections wait. */
-    boolean hardConnectionLimit();
+    Boolean hardConnectionLimit();
 
     /** Client TLS, or null for plain TCP. */
     TlsAcceptorConfig tls();

@@ -30,14 +30,4 @@ public record ValkeySourceConfig(
     public Protocol protocol() {
         return Protocol.VALKEY;
     }
-
-    @Override
-    public int connectionLimit() {
-        return connectionLimit;
-    }
-
-    @Override
-    public boolean hardConnectionLimit() {
-        return hardConnectionLimit;
-    }
 }
