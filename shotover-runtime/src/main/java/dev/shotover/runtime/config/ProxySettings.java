@@ -11,6 +11,7 @@ public record ProxySettings(String mainLogLevel, String observabilityInterface) 
         mainLogLevel = mainLogLevel == null ? "info" : mainLogLevel;
     }
 
+    /** What an empty {@code config.yaml} means: {@code info} logging and no observability interface. */
     public static ProxySettings defaults() {
         return new ProxySettings(null, null);
     }

@@ -1,0 +1,65 @@
+package dev.shotover.protocols.valkey;
+
+import dev.shotover.api.Message;
+import dev.shotover.api.Protocol;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Splits the bytes of a Valkey connection into {@link Message}s, one per complete RESP message, without parsing
+ * them: each message holds a retained slice of the received bytes and parses itself only if a transform asks.
+ *
+ * <p>Works for both directions (client requests and server replies). Use {@link RespMessageKind#of(Message)} on a
+ * decoded reply to tell pushes and errors apart without parsing.
+ *
+ * <p>Invalid bytes raise a {@link RespDecodeException}, which Netty wraps in a
+ * {@link io.netty.handler.codec.DecoderException}; the connection cannot recover and should be closed. The error is
+ * raised once: afterwards every received byte (including what is left when the channel closes) is discarded, so the
+ * failure is reported, and logged, exactly once.
+ *
+ * <p><b>Threading and buffers.</b> Not sharable: one instance per channel (it keeps the scanner's progress through
+ * a partly received message). Each emitted message owns one reference to its slice; whoever consumes the message
+ * must eventually {@link Message#release()} it.
+ */
+public final class ValkeyMessageDecoder extends ByteToMessageDecoder {
+    private final RespScanner scanner;
+    private final RespFrameParser parser;
+    private boolean failed;
+
+    /** A decoder with Redis' default limits. */
+    public ValkeyMessageDecoder() {
+        this(RespLimits.DEFAULT);
+    }
+
+    public ValkeyMessageDecoder(RespLimits limits) {
+        this.scanner = new RespScanner(limits);
+        this.parser = limits.equals(RespLimits.DEFAULT) ? RespFrameParser.INSTANCE : new RespFrameParser(limits);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        int length;
+        try {
+            length = scanner.scan(in);
+        } catch (RespDecodeException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+        if (length < 0) {
+            return;
+        }
+        out.add(Message.fromRaw(Protocol.VALKEY, in.readRetainedSlice(length), parser, System.nanoTime()));
+    }
+
+    /** The first byte of the last message decoded on this channel (e.g. {@code '>'} for a push), 0 before any. */
+    public byte lastTypeByte() {
+        return scanner.lastTypeByte();
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * The RESP codec for Valkey and Redis: RESP2 and RESP3, requests and replies.
+ *
+ * <ul>
+ *   <li>{@link dev.shotover.protocols.valkey.RespScanner} finds message boundaries without building objects and
+ *       resumes where it stopped when a message arrives in pieces, so framing is linear in the bytes received.</li>
+ *   <li>{@link dev.shotover.protocols.valkey.ValkeyMessageDecoder} turns each complete message into a lazy
+ *       {@link dev.shotover.api.Message} holding a retained slice of the received bytes.</li>
+ *   <li>{@link dev.shotover.protocols.valkey.RespFrameParser} builds the
+ *       {@link dev.shotover.api.valkey.ValkeyFrame} only when a transform asks for it.</li>
+ *   <li>{@link dev.shotover.protocols.valkey.ValkeyMessageEncoder} writes unmodified messages as their original
+ *       bytes and encodes the others with {@link dev.shotover.protocols.valkey.RespEncoder}.</li>
+ *   <li>{@link dev.shotover.protocols.valkey.RespMessageKind} tells pushes and errors apart from one raw byte.</li>
+ * </ul>
+ *
+ * <p>An attribute ({@code |}) and the reply that follows it are one message. Inline commands (plain text lines) are
+ * rejected, as Shotover does. Malformed input raises {@link dev.shotover.protocols.valkey.RespDecodeException}
+ * ({@code "Error decoding valkey frame: ..."}) and the connection should be closed. Limits (bulk length, nesting,
+ * line length) are in {@link dev.shotover.protocols.valkey.RespLimits}; defaults follow Redis.
+ */
+package dev.shotover.protocols.valkey;

@@ -1,0 +1,115 @@
+package dev.shotover.runtime.cli;
+
+import dev.shotover.runtime.ShotoverProxy;
+import dev.shotover.runtime.chain.TopologyException;
+import dev.shotover.runtime.config.ConfigException;
+import dev.shotover.runtime.config.ConfigLoader;
+import dev.shotover.runtime.config.ProxySettings;
+import dev.shotover.runtime.config.TransformRegistry;
+import dev.shotover.runtime.observability.LogFormat;
+import dev.shotover.runtime.observability.LoggingSetup;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * {@code java -jar shotover-proxy.jar}: loads the topology and config files, starts the proxy and runs until
+ * SIGTERM or SIGINT, then drains connections and exits 0. Exits 1 when the files are invalid or a listener cannot be
+ * bound, printing every problem.
+ */
+public final class ShotoverMain {
+    private ShotoverMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** The whole CLI, returning the exit code; streams are parameters so tests can call it. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CliOptions options;
+        try {
+            options = CliOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.println();
+            err.println(CliOptions.USAGE);
+            return 2;
+        }
+        if (options.help()) {
+            out.println(CliOptions.USAGE);
+            return 0;
+        }
+        if (options.hotReloadSocket() != null) {
+            err.println("error: hot reload (--hotreload-socket) is not supported yet");
+            return 1;
+        }
+
+        ProxySettings settings;
+        try {
+            settings = new ConfigLoader(TransformRegistry.discover(ShotoverMain.class.getClassLoader()))
+                    .loadSettings(options.configFile());
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        try {
+            LoggingSetup.configure(options.logFormat().equals("json") ? LogFormat.JSON : LogFormat.HUMAN,
+                    settings.mainLogLevel());
+        } catch (IllegalArgumentException e) {
+            err.println(options.configFile() + ": main_log_level: " + e.getMessage());
+            return 1;
+        }
+        Logger log = LoggerFactory.getLogger(ShotoverMain.class);
+
+        ShotoverProxy.Builder builder = ShotoverProxy.builder()
+                .topologyFile(options.topologyFile())
+                .settings(settings)
+                .classLoader(ShotoverMain.class.getClassLoader());
+        if (options.coreThreads() != null) {
+            builder.coreThreads(options.coreThreads());
+        }
+        ShotoverProxy proxy;
+        try {
+            proxy = builder.build();
+        } catch (ConfigException | TopologyException e) {
+            log.error("{}", e.getMessage());
+            err.println(e.getMessage());
+            LoggingSetup.shutdown();
+            return 1;
+        }
+        if (options.check()) {
+            out.println("topology " + options.topologyFile() + " and config " + options.configFile() + " are valid");
+            proxy.close();
+            return 0;
+        }
+
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), s -> {
+                log.info("received SIG{}", s.getName());
+                stop.countDown();
+            });
+        }
+        try {
+            proxy.start();
+        } catch (RuntimeException e) {
+            log.error("failed to start: {}", e.getMessage());
+            err.println(e.getMessage());
+            LoggingSetup.shutdown();
+            return 1;
+        }
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("shutting down: draining connections");
+        proxy.close();
+        log.info("Shotover was shutdown cleanly");
+        LoggingSetup.shutdown();
+        return 0;
+    }
+}

@@ -1,0 +1,412 @@
+package dev.shotover.runtime.source;
+
+import dev.shotover.api.ChainState;
+import dev.shotover.api.ErrorKind;
+import dev.shotover.api.Message;
+import dev.shotover.runtime.RuntimeContext;
+import dev.shotover.runtime.chain.TransformChain;
+import dev.shotover.runtime.net.Transport;
+import dev.shotover.runtime.observability.ProxyMetrics;
+import io.micrometer.core.instrument.Timer;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.Promise;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one client connection: batches the requests of each read, runs the chain, writes the responses in order,
+ * and ends the connection cleanly (a final flush run, error answers after a failure).
+ *
+ * <p>Requests are pipelined: a new batch runs as soon as it arrives, while earlier runs may still wait for their
+ * backend. For in-order protocols the responses of run N are written only after those of run N-1. When too many runs
+ * are outstanding or the client is not reading its responses, the connection stops reading (backpressure).
+ *
+ * <p>Confined to the channel's event loop.
+ */
+public final class ClientConnection extends ChannelInboundHandlerAdapter implements RuntimeContext {
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    private static final int MAX_RUNS_IN_FLIGHT = 256;
+
+    private final SourceServer source;
+    private volatile ChannelHandlerContext ctx;
+    private TransformChain chain;
+    private List<Message> pending = new ArrayList<>();
+    private final ArrayDeque<Run> runs = new ArrayDeque<>();
+    private boolean forceRunQueued;
+    private boolean failed;
+    private boolean finished;
+    private Promise<Void> drained;
+
+    /** One chain run: the requests as they arrived, and the outcome once known. */
+    private static final class Run {
+        final List<Message> requests;
+        final ChainState state;
+        List<Message> responses;
+        Throwable failure;
+        boolean done;
+
+        Run(List<Message> requests, ChainState state) {
+            this.requests = requests;
+            this.state = state;
+        }
+    }
+
+    ClientConnection(SourceServer source) {
+        this.source = source;
+    }
+
+    // ---- Netty events ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        String clientIp = ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+        chain = source.chain().instantiate(this, clientIp);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Message request = (Message) msg;
+        if (finished || failed) {
+            request.release();
+            return;
+        }
+        pending.add(request);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!pending.isEmpty() && !failed && !finished) {
+            startRun(false);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateBackpressure();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            log.debug("closing connection from {} to source {}: idle for longer than the timeout",
+                    ctx.channel().remoteAddress(), source.name());
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException) {
+            Throwable reason = cause.getCause() != null ? cause.getCause() : cause;
+            log.warn("failed to decode message from {} on source {}, closing the connection: {}",
+                    ctx.channel().remoteAddress(), source.name(), reason.getMessage());
+        } else if (cause instanceof IOException) {
+            log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("unexpected error on connection from {} to source {}, closing it",
+                    ctx.channel().remoteAddress(), source.name(), cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releaseAll(pending);
+        pending = new ArrayList<>();
+        finish();
+        ctx.fireChannelInactive();
+    }
+
+    // ---- chain runs ----
+
+    private void startRun(boolean flush) {
+        List<Message> requests = pending;
+        pending = new ArrayList<>();
+        ChainState state = chain.newRun(new ArrayList<>(requests), ctx.channel().localAddress(), flush);
+        Run run = new Run(requests, state);
+        runs.add(run);
+        CompletionStage<List<Message>> stage = chain.run(state);
+        if (stage instanceof CompletableFuture<List<Message>> done && done.isDone() && !done.isCompletedExceptionally()) {
+            complete(run, done.join(), null);
+        } else {
+            stage.whenComplete((responses, failure) -> {
+                if (ctx.executor().inEventLoop()) {
+                    complete(run, responses, failure);
+                } else {
+                    ctx.executor().execute(() -> complete(run, responses, failure));
+                }
+            });
+        }
+        updateBackpressure();
+    }
+
+    private void complete(Run run, List<Message> responses, Throwable failure) {
+        run.done = true;
+        run.responses = responses;
+        run.failure = failure == null ? null : TransformChain.unwrap(failure);
+        writeCompletedRuns();
+    }
+
+    /** Writes the responses of finished runs, oldest first, stopping at the first run still waiting. */
+    private void writeCompletedRuns() {
+        boolean wrote = false;
+        boolean close = false;
+        while (!runs.isEmpty() && runs.peekFirst().done) {
+            Run run = runs.pollFirst();
+            if (finished || failed) {
+                discard(run);
+                continue;
+            }
+            if (run.failure != null) {
+                failConnection(run);
+                return;
+            }
+            writeResponses(run.responses);
+            releaseAll(run.requests);
+            wrote = true;
+            close |= run.state.closeClientConnection();
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (close) {
+            finished = true;
+            ctx.close();
+            return;
+        }
+        updateBackpressure();
+        if (drained != null && runs.isEmpty()) {
+            finishDraining();
+        }
+    }
+
+    private void writeResponses(List<Message> responses) {
+        Timer latency = source.sinkToSourceLatency();
+        long now = 0;
+        for (Message response : responses) {
+            long received = response.receivedAtNanos();
+            if (received != 0) {
+                if (now == 0) {
+                    now = System.nanoTime();
+                }
+                latency.record(now - received, TimeUnit.NANOSECONDS);
+            }
+            ctx.write(response, ctx.voidPromise());
+            response.release();
+        }
+    }
+
+    private void discard(Run run) {
+        releaseAll(run.requests);
+        if (run.responses != null) {
+            releaseAll(run.responses);
+        }
+    }
+
+    /**
+     * A transform failed: every request without a response gets a protocol-native error that names the chain, the
+     * transform and the cause, and the connection closes. Logged once per connection.
+     */
+    private void failConnection(Run failedRun) {
+        failed = true;
+        String text = describeFailure(chain.name(), failedRun.failure);
+        log.error("{}", text);
+        answerWithErrors(failedRun.requests, text);
+        while (!runs.isEmpty()) {
+            Run run = runs.pollFirst();
+            answerWithErrors(run.requests, text);
+            if (run.responses != null) {
+                releaseAll(run.responses);
+            }
+        }
+        answerWithErrors(pending, text);
+        pending = new ArrayList<>();
+        ctx.flush();
+        ctx.close();
+    }
+
+    private void answerWithErrors(List<Message> requests, String text) {
+        for (Message request : requests) {
+            try {
+                ctx.write(request.errorResponse(ErrorKind.INTERNAL, text), ctx.voidPromise());
+            } catch (UnsupportedOperationException e) {
+                // protocols without generic error responses just see the connection close
+            }
+            request.release();
+        }
+    }
+
+    /**
+     * Shotover's report of a chain failure: a heading, then the cause chain numbered. Protocols whose errors are one
+     * line (RESP) fold the newlines into spaces, which gives exactly Shotover's client-visible text.
+     */
+    static String describeFailure(String chainName, Throwable failure) {
+        StringBuilder text = new StringBuilder("Internal shotover (or custom transform) bug (chain: ")
+                .append(chainName)
+                .append("): Failed to send and/or receive messages, the connection will now be closed.\n\nCaused by:");
+        int i = 0;
+        for (Throwable t = failure; t != null && i < 20; t = t.getCause(), i++) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            text.append("\n    ").append(i).append(": ").append(message.replace('\n', ' '));
+        }
+        return text.toString();
+    }
+
+    private void updateBackpressure() {
+        Channel channel = ctx.channel();
+        boolean shouldRead = !finished && !failed && drained == null
+                && runs.size() < MAX_RUNS_IN_FLIGHT && channel.isWritable();
+        if (channel.config().isAutoRead() != shouldRead) {
+            channel.config().setAutoRead(shouldRead);
+        }
+    }
+
+    /** The connection is over: run the chain once more with flush set, then close the transforms. */
+    private void finish() {
+        if (finished && chain == null) {
+            return;
+        }
+        boolean wasFailed = failed;
+        finished = true;
+        if (chain == null) {
+            return;
+        }
+        TransformChain closing = chain;
+        if (wasFailed) {
+            closing.close();
+            return;
+        }
+        CompletionStage<List<Message>> flush;
+        try {
+            flush = closing.run(closing.newRun(new ArrayList<>(), ctx.channel().localAddress(), true));
+        } catch (RuntimeException e) {
+            flush = CompletableFuture.failedFuture(e);
+        }
+        flush.whenComplete((responses, failure) -> {
+            if (failure != null) {
+                log.error("encountered an error when flushing the chain {} for shutdown: {}", closing.name(),
+                        describeFailure(closing.name(), TransformChain.unwrap(failure)));
+            } else {
+                releaseAll(responses);
+            }
+            ctx.executor().execute(closing::close);
+        });
+    }
+
+    /**
+     * Graceful shutdown of this connection: stop reading, let the outstanding runs finish and their responses be
+     * written, then flush the chain and close. The promise completes when the channel is closed.
+     */
+    void drain(Promise<Void> done) {
+        if (drained != null || !ctx.channel().isActive()) {
+            ctx.channel().closeFuture().addListener(f -> done.trySuccess(null));
+            return;
+        }
+        drained = done;
+        updateBackpressure();
+        if (!pending.isEmpty() && !failed) {
+            startRun(false);
+        }
+        if (runs.isEmpty()) {
+            finishDraining();
+        }
+    }
+
+    private void finishDraining() {
+        Promise<Void> done = drained;
+        ctx.channel().closeFuture().addListener(f -> done.trySuccess(null));
+        ctx.close();
+    }
+
+    private static void releaseAll(List<Message> messages) {
+        for (Message message : messages) {
+            message.release();
+        }
+    }
+
+    /** The channel, or null before the handler was added. Thread-safe read (the field is set once). */
+    Channel channelOrNull() {
+        ChannelHandlerContext c = ctx;
+        return c == null ? null : c.channel();
+    }
+
+    // ---- TransformContext ----
+
+    @Override
+    public String chainName() {
+        return source.chain().name();
+    }
+
+    @Override
+    public SocketAddress clientAddress() {
+        return ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public ScheduledExecutorService eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public EventLoop nettyEventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator allocator() {
+        return ctx.alloc();
+    }
+
+    @Override
+    public Transport transport() {
+        return source.transport();
+    }
+
+    @Override
+    public ProxyMetrics metrics() {
+        return source.metrics();
+    }
+
+    @Override
+    public void forceRunChain() {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(this::forceRunChain);
+            return;
+        }
+        if (forceRunQueued || finished || failed) {
+            return;
+        }
+        forceRunQueued = true;
+        ctx.executor().execute(() -> {
+            forceRunQueued = false;
+            if (!finished && !failed) {
+                startRun(false);
+            }
+        });
+    }
+}

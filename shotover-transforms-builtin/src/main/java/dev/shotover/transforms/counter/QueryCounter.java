@@ -1,0 +1,63 @@
+package dev.shotover.transforms.counter;
+
+import dev.shotover.api.ChainState;
+import dev.shotover.api.Message;
+import dev.shotover.api.MessageParseException;
+import dev.shotover.api.Transform;
+import dev.shotover.api.valkey.ValkeyFrame;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A pass-through transform that counts requests in {@code shotover_query_count{name, query, type}}:
+ * <ul>
+ *   <li>Valkey: {@code query} is the upper-cased command name ({@code unknown} for a message that is not a
+ *       command array), {@code type} is {@code valkey};</li>
+ *   <li>a message that does not parse: {@code query="unknown", type="none"};</li>
+ *   <li>Cassandra and Kafka: {@code query="unknown"} with {@code type} {@code cassandra} / {@code kafka}.</li>
+ * </ul>
+ * Counting parses Valkey requests (Shotover does the same); it does not modify them.
+ *
+ * <p><b>Threading.</b> Called on the connection's event loop; the shared counters are thread-safe.
+ * <b>Buffers.</b> Releases nothing: responses are passed on unchanged.
+ */
+public final class QueryCounter implements Transform {
+    static final String UNKNOWN = "unknown";
+
+    private final QueryCounters counters;
+
+    public QueryCounter(QueryCounters counters) {
+        this.counters = Objects.requireNonNull(counters);
+    }
+
+    @Override
+    public CompletionStage<List<Message>> transform(ChainState state) {
+        for (Message request : state.requests()) {
+            count(request);
+        }
+        return state.callNextTransform();
+    }
+
+    private void count(Message request) {
+        switch (request.protocol()) {
+            case VALKEY -> countValkey(request);
+            // Their frame models do not name the query yet; the type still tells the protocols apart.
+            case CASSANDRA -> counters.increment(UNKNOWN, "cassandra");
+            case KAFKA -> counters.increment(UNKNOWN, "kafka");
+            default -> counters.increment(UNKNOWN, "none");
+        }
+    }
+
+    private void countValkey(Message request) {
+        ValkeyFrame frame;
+        try {
+            frame = request.frame(ValkeyFrame.class);
+        } catch (MessageParseException e) {
+            counters.increment(UNKNOWN, "none");
+            return;
+        }
+        String command = frame.commandName();
+        counters.increment(command != null ? command : UNKNOWN, "valkey");
+    }
+}

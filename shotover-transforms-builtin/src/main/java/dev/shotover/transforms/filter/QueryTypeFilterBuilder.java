@@ -1,0 +1,42 @@
+package dev.shotover.transforms.filter;
+
+import dev.shotover.api.Transform;
+import dev.shotover.api.TransformBuilder;
+import dev.shotover.api.TransformContext;
+import java.util.List;
+
+/**
+ * Builds {@link QueryTypeFilter} instances. The filter keeps no per-connection state, so every connection
+ * shares one instance.
+ *
+ * <p>Thread-safe.
+ */
+public final class QueryTypeFilterBuilder implements TransformBuilder {
+    private final QueryTypeFilter instance;
+    private final List<String> problems;
+
+    /**
+     * @param list     the list in effect; may be null only when {@code problems} is non-empty
+     * @param problems configuration problems, reported by {@link #validate()}
+     */
+    public QueryTypeFilterBuilder(QueryTypeList list, List<String> problems) {
+        this.problems = List.copyOf(problems);
+        if (list == null && this.problems.isEmpty()) {
+            throw new IllegalArgumentException("a QueryTypeFilter needs a list when its configuration is valid");
+        }
+        this.instance = list == null ? null : new QueryTypeFilter(list);
+    }
+
+    @Override
+    public Transform build(TransformContext context) {
+        if (instance == null) {
+            throw new IllegalStateException("invalid QueryTypeFilter configuration: " + problems);
+        }
+        return instance;
+    }
+
+    @Override
+    public List<String> validate() {
+        return problems;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.shotover.transforms.valkey;
+
+import dev.shotover.api.BuildContext;
+import dev.shotover.api.Metrics;
+import dev.shotover.api.Transform;
+import dev.shotover.api.TransformBuilder;
+import dev.shotover.api.TransformContext;
+import dev.shotover.runtime.RuntimeContext;
+import dev.shotover.runtime.net.HostAndPort;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Shared part of {@code ValkeySinkSingle}: the parsed destination and the error counter. */
+final class ValkeySinkSingleBuilder implements TransformBuilder {
+    private final ValkeySinkSingleConfig config;
+    private final HostAndPort destination;
+    private final String addressProblem;
+    private final Metrics.Counter failedRequests;
+
+    ValkeySinkSingleBuilder(ValkeySinkSingleConfig config, BuildContext context) {
+        this.config = config;
+        HostAndPort parsed = null;
+        String problem = null;
+        try {
+            parsed = HostAndPort.parse(config.remoteAddress());
+        } catch (IllegalArgumentException e) {
+            problem = "remote_address: " + e.getMessage();
+        }
+        this.destination = parsed;
+        this.addressProblem = problem;
+        this.failedRequests = context.metrics().counter("shotover_failed_requests_count",
+                "chain", context.chainName(), "transform", context.transformTypeName());
+    }
+
+    @Override
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (addressProblem != null) {
+            problems.add(addressProblem);
+        }
+        if (config.connectTimeoutMs() < 1) {
+            problems.add("connect_timeout_ms must be at least 1 but was " + config.connectTimeoutMs());
+        }
+        if (config.readTimeout() != null && config.readTimeout() < 1) {
+            problems.add("read_timeout must be at least 1 second but was " + config.readTimeout());
+        }
+        if (config.tls() != null) {
+            problems.add("tls: TLS to the backend is not supported yet");
+        }
+        return problems;
+    }
+
+    @Override
+    public Transform build(TransformContext context) {
+        return new ValkeySinkSingle(RuntimeContext.of(context), destination, (int) (long) config.connectTimeoutMs(),
+                config.readTimeout(), failedRequests);
+    }
+}
