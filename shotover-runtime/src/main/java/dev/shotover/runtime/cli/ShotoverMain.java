@@ -6,6 +6,7 @@ import dev.shotover.runtime.config.ConfigException;
 import dev.shotover.runtime.config.ConfigLoader;
 import dev.shotover.runtime.config.ProxySettings;
 import dev.shotover.runtime.config.TransformRegistry;
+import dev.shotover.runtime.observability.LogFilter;
 import dev.shotover.runtime.observability.LogFormat;
 import dev.shotover.runtime.observability.LoggingSetup;
 import java.io.PrintStream;
@@ -29,6 +30,14 @@ public final class ShotoverMain {
 
     /** The whole CLI, returning the exit code; streams are parameters so tests can call it. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, true);
+    }
+
+    /**
+     * As {@link #run(String[], PrintStream, PrintStream)}; with {@code configureLogging} false the process-wide
+     * Logback setup is left alone (for tests that run the CLI inside a JVM whose logging they own).
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, boolean configureLogging) {
         CliOptions options;
         try {
             options = CliOptions.parse(args);
@@ -56,8 +65,12 @@ public final class ShotoverMain {
             return 1;
         }
         try {
-            LoggingSetup.configure(options.logFormat().equals("json") ? LogFormat.JSON : LogFormat.HUMAN,
-                    settings.mainLogLevel());
+            if (configureLogging) {
+                LoggingSetup.configure(options.logFormat().equals("json") ? LogFormat.JSON : LogFormat.HUMAN,
+                        settings.mainLogLevel());
+            } else {
+                LogFilter.parse(settings.mainLogLevel());
+            }
         } catch (IllegalArgumentException e) {
             err.println(options.configFile() + ": main_log_level: " + e.getMessage());
             return 1;

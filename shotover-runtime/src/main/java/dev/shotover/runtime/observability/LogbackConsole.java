@@ -23,8 +23,16 @@ final class LogbackConsole {
     private LogbackConsole() {
     }
 
+    /** The system property naming an operator's own Logback configuration file. */
+    static final String CONFIGURATION_FILE_PROPERTY = "logback.configurationFile";
+
     static void configure(ILoggerFactory factory, LogFormat format, LogFilter filter) {
         LoggerContext context = (LoggerContext) factory;
+        if (System.getProperty(CONFIGURATION_FILE_PROPERTY) != null) {
+            // The operator chose their own appenders (files, syslog, ...): keep them and only apply the filter.
+            LogbackLevels.apply(context, filter);
+            return;
+        }
         // The reset in configure() clears the context's object map, so remember whether the hook is installed.
         Object hook = context.getObject(HOOK_KEY);
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();

@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  * waits up to a second for that queue to drain; the CLI should still call {@link #shutdown()} as its very last step,
  * which flushes whatever the shutdown itself logged.
  *
+ * <p>An operator who points {@code -Dlogback.configurationFile} at their own configuration keeps its appenders: then
+ * only the filter is applied and {@code --log-format} is ignored.
+ *
  * <p>Only for when Logback is the SLF4J backend; an embedding application configures its own logging instead. Calls
  * are serialized; calling {@link #configure} again replaces the previous setup.
  */

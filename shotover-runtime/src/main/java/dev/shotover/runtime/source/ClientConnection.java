@@ -125,6 +125,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             Throwable reason = cause.getCause() != null ? cause.getCause() : cause;
             log.warn("failed to decode message from {} on source {}, closing the connection: {}",
                     ctx.channel().remoteAddress(), source.name(), reason.getMessage());
+            // the requests that arrived intact before the bad bytes are still answered, then the connection closes
+            if (!failed && !finished && ctx.channel().isActive()) {
+                drain(ctx.newPromise());
+                return;
+            }
         } else if (cause instanceof IOException) {
             log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {

@@ -164,12 +164,33 @@ class ObservabilityServerTest {
     }
 
     @Test
-    void theServerThreadIsADaemon() throws Exception {
-        send("GET", "/", null);
+    void requestsAreServedOnADaemonThread() throws Exception {
+        List<Thread> servingThreads = new ArrayList<>();
+        ObservabilityServer.FilterSink recording = new ObservabilityServer.FilterSink() {
+            @Override
+            public boolean available() {
+                return true;
+            }
 
-        List<Thread> dispatchers = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("HTTP-Dispatcher")).toList();
-        assertThat(dispatchers).isNotEmpty().allMatch(Thread::isDaemon);
+            @Override
+            public void apply(LogFilter filter) {
+                servingThreads.add(Thread.currentThread());
+            }
+
+            @Override
+            public String unavailableMessage() {
+                return "unused";
+            }
+        };
+        server.close();
+        server = ObservabilityServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), metrics,
+                recording);
+
+        assertThat(send("PUT", "/filter", "info").statusCode()).isEqualTo(200);
+        assertThat(send("PUT", "/filter", "debug").statusCode()).isEqualTo(200);
+
+        assertThat(servingThreads).hasSize(2).allMatch(Thread::isDaemon);
+        assertThat(servingThreads.get(0)).isSameAs(servingThreads.get(1));
     }
 
     @Test
