@@ -52,6 +52,8 @@ class TopologyValidationIT {
                 Arguments.of("protocol mismatch", topology(source("valkey", "- CassandraOnly"))),
                 Arguments.of("duplicate source names",
                         topology(source("valkey", "- NullSink"), source("valkey", "- NullSink"))),
+                Arguments.of("duplicate transform names",
+                        topology(source("a", "- NullSink:\n    name: \"sink\""), source("b", "- NullSink:\n    name: \"sink\""))),
                 Arguments.of("errors of several sources together",
                         topology(source("a", "- DebugPrinter"), source("b", "- NullSink\n- DebugPrinter"))));
     }
@@ -81,6 +83,9 @@ class TopologyValidationIT {
             case "duplicate source names" -> """
                     Topology errors
                     Source name "valkey" is used by 2 sources; source names must be unique (set name: on each source)""";
+            case "duplicate transform names" -> """
+                    Topology errors
+                    Transform name "sink" is used by more than one transform; transform names must be unique across the topology""";
             case "errors of several sources together" -> """
                     Topology errors
                     a source:

@@ -162,6 +162,7 @@ public final class LogCapture
      * @throws AssertionError listing every offending event
      */
     public void assertNoUnexpectedWarnOrError(String... allowedSubstrings) {
+        LeakDetection.provokeReports();
         List<String> unexpected = new ArrayList<>();
         for (ILoggingEvent event : events()) {
             String text = describe(event);
