@@ -145,6 +145,16 @@ class TopologyValidationIT {
     }
 
     @Test
+    void checkFlagAlsoValidatesTheConfigFile() {
+        Path topology = TestFiles.writeTemp("topology.yaml", topology(source("valkey", "- NullSink")));
+        Path config = TestFiles.writeTemp("config.yaml", "observability_interface: \"nonsense\"\n");
+        Cli result = cli("--check", "-t", topology.toString(), "-c", config.toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr().strip())
+                .isEqualTo(config + ": observability_interface: expected host:port but was \"nonsense\"");
+    }
+
+    @Test
     void theFatJarReportsValidationErrorsWithExitCodeOne() {
         Path topology = TestFiles.writeTemp("topology.yaml",
                 topology(source("valkey", "- DebugPrinter:\n    name: \"printer\"")));

@@ -23,7 +23,8 @@ public record CliOptions(Path topologyFile, Path configFile, Integer coreThreads
             "      --check                  validate the topology and config files, print the result and exit",
             "      --hotreload-socket <PATH>",
             "      --hotreload-gradual-shutdown-seconds <SECONDS>",
-            "                               hot reload (not supported yet: the proxy refuses to start with them)",
+            "                               hot reload is not supported yet: --hotreload-socket makes the proxy",
+            "                               refuse to start; the shutdown duration is accepted and ignored",
             "      --stack-size <BYTES>     accepted for compatibility with Shotover; ignored",
             "  -h, --help                   print this help");
 

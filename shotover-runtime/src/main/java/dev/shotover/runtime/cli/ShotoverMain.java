@@ -63,11 +63,16 @@ public final class ShotoverMain {
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return 1;
+        } catch (IllegalStateException e) {
+            // two transform factories on the classpath claim the same YAML name
+            err.println("error: " + e.getMessage());
+            return 1;
         }
         try {
             if (configureLogging) {
+                // like Shotover, RUST_LOG (when set) overrides main_log_level directive by directive
                 LoggingSetup.configure(options.logFormat().equals("json") ? LogFormat.JSON : LogFormat.HUMAN,
-                        settings.mainLogLevel());
+                        LogFilter.parseAll(settings.mainLogLevel(), System.getenv("RUST_LOG")));
             } else {
                 LogFilter.parse(settings.mainLogLevel());
             }
@@ -88,9 +93,8 @@ public final class ShotoverMain {
         try {
             proxy = builder.build();
         } catch (ConfigException | TopologyException e) {
-            log.error("{}", e.getMessage());
+            // reported once, on stderr: the proxy never ran, so there is no log stream to look in
             err.println(e.getMessage());
-            LoggingSetup.shutdown();
             return 1;
         }
         if (options.check()) {
@@ -110,7 +114,6 @@ public final class ShotoverMain {
             proxy.start();
         } catch (RuntimeException e) {
             log.error("failed to start: {}", e.getMessage());
-            err.println(e.getMessage());
             LoggingSetup.shutdown();
             return 1;
         }

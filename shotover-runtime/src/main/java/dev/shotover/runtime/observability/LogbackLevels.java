@@ -49,7 +49,10 @@ final class LogbackLevels {
             });
             wanted.forEach((name, level) -> {
                 Logger logger = context.getLogger(name);
-                state.originalLevels.putIfAbsent(name, logger.getLevel());
+                // not putIfAbsent: a null original (the level was inherited) must be remembered too
+                if (!state.originalLevels.containsKey(name)) {
+                    state.originalLevels.put(name, logger.getLevel());
+                }
                 logger.setLevel(level);
             });
             state.current = filter;

@@ -78,7 +78,8 @@ public final class SinkConnection {
                 }
             } else {
                 failWaiting();
-                report(new SinkConnectException("Failed to connect to destination " + destination, f.cause()));
+                report(new SinkConnectException("Failed to connect to destination " + destination,
+                        SinkConnectException.osReason(f.cause())));
             }
         });
     }

@@ -44,6 +44,18 @@ class LogLevelControlTest {
     }
 
     @Test
+    void aTargetNamedByTwoFiltersInARowIsStillUndoneByAThird() {
+        // regression: the inherited (null) original level was overwritten by the first filter's level
+        org.slf4j.Logger transform = LoggerFactory.getLogger("dev.shotover.transforms.Example");
+        LogLevelControl.apply(LogFilter.parse("info, shotover=info"));
+        LogLevelControl.apply(LogFilter.parse("info, shotover=debug"));
+        LogLevelControl.apply(LogFilter.parse("error"));
+        assertThat(transform.isInfoEnabled()).isFalse();
+        assertThat(transform.isErrorEnabled()).isTrue();
+        assertThat(((Logger) LoggerFactory.getLogger("dev.shotover")).getLevel()).isNull();
+    }
+
+    @Test
     void resetRestoresTheLevelsLoggersHadBeforeAnyFilter() {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Logger configured = (Logger) LoggerFactory.getLogger("test.observability.Configured");

@@ -38,8 +38,9 @@ final class ValkeySinkSingleBuilder implements TransformBuilder {
         if (addressProblem != null) {
             problems.add(addressProblem);
         }
-        if (config.connectTimeoutMs() < 1) {
-            problems.add("connect_timeout_ms must be at least 1 but was " + config.connectTimeoutMs());
+        if (config.connectTimeoutMs() < 1 || config.connectTimeoutMs() > Integer.MAX_VALUE) {
+            problems.add("connect_timeout_ms must be between 1 and " + Integer.MAX_VALUE + " but was "
+                    + config.connectTimeoutMs());
         }
         if (config.readTimeout() != null && config.readTimeout() < 1) {
             problems.add("read_timeout must be at least 1 second but was " + config.readTimeout());
