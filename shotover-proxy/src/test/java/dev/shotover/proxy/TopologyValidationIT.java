@@ -150,8 +150,8 @@ class TopologyValidationIT {
         Path config = TestFiles.writeTemp("config.yaml", "observability_interface: \"nonsense\"\n");
         Cli result = cli("--check", "-t", topology.toString(), "-c", config.toString());
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stderr().strip())
-                .isEqualTo(config + ": observability_interface: expected host:port but was \"nonsense\"");
+        assertThat(result.stderr().strip()).startsWith(config + ":1:1: ")
+                .endsWith("observability_interface: expected host:port but was \"nonsense\"");
     }
 
     @Test

@@ -264,15 +264,6 @@ public final class ShotoverProxy implements AutoCloseable {
             ProxySettings resolvedSettings = settings != null ? settings
                     : configFile != null ? loader.loadSettings(configFile)
                     : ProxySettings.defaults();
-            if (resolvedSettings.observabilityInterface() != null) {
-                try {
-                    HostAndPort.parse(resolvedSettings.observabilityInterface());
-                } catch (IllegalArgumentException e) {
-                    throw new dev.shotover.runtime.config.ConfigException(dev.shotover.runtime.config.ConfigProblem
-                            .ofSource(configFile != null ? configFile.toString() : "<settings>",
-                                    "observability_interface: " + e.getMessage()));
-                }
-            }
             ProxyMetrics proxyMetrics = new ProxyMetrics();
             List<BuiltSource> built = new TopologyBuilder(registry, proxyMetrics).build(topology);
             return new ShotoverProxy(built, resolvedSettings, proxyMetrics, coreThreads, drainTimeout);

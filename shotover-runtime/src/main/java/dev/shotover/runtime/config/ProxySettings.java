@@ -9,6 +9,13 @@ package dev.shotover.runtime.config;
 public record ProxySettings(String mainLogLevel, String observabilityInterface) {
     public ProxySettings {
         mainLogLevel = mainLogLevel == null ? "info" : mainLogLevel;
+        if (observabilityInterface != null) {
+            try {
+                dev.shotover.runtime.net.HostAndPort.parse(observabilityInterface);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("observability_interface: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** What an empty {@code config.yaml} means: {@code info} logging and no observability interface. */
