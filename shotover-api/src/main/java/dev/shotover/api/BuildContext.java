@@ -19,4 +19,21 @@ public interface BuildContext {
 
     /** The YAML type name of this transform, e.g. {@code ValkeySinkSingle}. */
     String transformTypeName();
+
+    /**
+     * Builds and validates a sub-chain receiving this transform's up-chain protocol. Problems in it are reported
+     * with the topology's other errors, nested under this transform:
+     * <pre>
+     *   Tee:
+     *     tee chain:
+     *       Chain cannot be empty
+     * </pre>
+     * Call it from {@link TransformConfig#builder} only.
+     *
+     * @param name the sub-chain's name (Shotover's convention: the transform's name, or {@code <name>.mismatch},
+     *             {@code <name>[i]} for several)
+     */
+    default SubChainFactory subChain(String name, java.util.List<TransformConfig> chain) {
+        throw new UnsupportedOperationException("sub-chains are built by the Shotover runtime");
+    }
 }

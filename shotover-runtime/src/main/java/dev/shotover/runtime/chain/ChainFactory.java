@@ -3,6 +3,7 @@ package dev.shotover.runtime.chain;
 import dev.shotover.api.BuildContext;
 import dev.shotover.api.Metrics;
 import dev.shotover.api.Protocol;
+import dev.shotover.api.SubChainFactory;
 import dev.shotover.api.TransformBuilder;
 import dev.shotover.api.TransformConfig;
 import dev.shotover.runtime.config.TransformRegistry;
@@ -60,13 +61,22 @@ public final class ChainFactory {
             }
 
             TransformBuilder builder = null;
+            Context context = new Context(chainName, current, name, typeName);
             try {
-                builder = config.builder(new Context(chainName, current, name, typeName));
+                builder = config.builder(context);
                 for (String problem : builder.validate()) {
                     problems.add(problem);
                 }
             } catch (Exception e) {
                 problems.add("Transform " + typeName + " named \"" + name + "\" could not be built: " + describe(e));
+            }
+            if (!context.subChainErrors.isEmpty()) {
+                // Shotover's nested format: the transform's type, then each failing sub-chain's report indented
+                StringBuilder nested = new StringBuilder(typeName).append(':');
+                for (String line : context.subChainErrors) {
+                    nested.append("\n  ").append(line);
+                }
+                problems.add(nested.toString());
             }
             if (builder != null) {
                 entries.add(new TransformEntry(name, typeName, builder, terminating,
@@ -116,6 +126,7 @@ public final class ChainFactory {
     }
 
     private final class Context implements BuildContext {
+        private final List<String> subChainErrors = new ArrayList<>();
         private final String chainName;
         private final Protocol upChain;
         private final String transformName;
@@ -151,6 +162,28 @@ public final class ChainFactory {
         @Override
         public String transformTypeName() {
             return typeName;
+        }
+
+        @Override
+        public SubChainFactory subChain(String name, List<TransformConfig> chain) {
+            Result result = build(name, upChain, chain);
+            if (!result.errors().isEmpty()) {
+                subChainErrors.addAll(result.errors());
+                return new InvalidSubChain(name);
+            }
+            return new SubChainDefinition(result.chain());
+        }
+    }
+
+    /** Stands in for a sub-chain that failed validation; the topology never starts, so it is never built. */
+    private record InvalidSubChain(String name) implements SubChainFactory {
+        @Override
+        public dev.shotover.api.SubChain build(dev.shotover.api.TransformContext context) {
+            throw new IllegalStateException("sub-chain " + name + " failed validation");
+        }
+
+        @Override
+        public void close() {
         }
     }
 }

@@ -62,6 +62,31 @@ class TransformChainTest {
         }
     }
 
+    /** A transform that runs every batch through its sub-chain (and ignores its own down-chain). */
+    record Holder(String name, List<TransformConfig> chain) implements TransformConfig {
+        @Override
+        public TransformBuilder builder(BuildContext context) {
+            dev.shotover.api.SubChainFactory sub = context.subChain(name + "-inner", chain);
+            return new TransformBuilder() {
+                @Override
+                public Transform build(TransformContext ctx) {
+                    dev.shotover.api.SubChain instance = sub.build(ctx);
+                    return state -> instance.process(state, state.requests());
+                }
+
+                @Override
+                public void close() {
+                    sub.close();
+                }
+            };
+        }
+
+        @Override
+        public DownChainProtocol downChainProtocol() {
+            return DownChainProtocol.terminating();
+        }
+    }
+
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final ChainFactory factory = new ChainFactory(TransformRegistry.empty(), metrics);
 
@@ -115,6 +140,36 @@ class TransformChainTest {
                 "  Transform Answer requires upchain protocol to be one of [Valkey] but was Cassandra",
                 "  Terminating Transform Answer named \"early\" is not last in chain. Terminating Transform must be last in chain.",
                 "  Non-terminating Transform Pass named \"late\" is last in chain. Last Transform must be terminating.");
+    }
+
+    @Test
+    void subChainsRunWithTheirOwnMetricsAndReleaseTheirRequests() {
+        TransformChain chain = chain(new Holder("holder", List.of(new Pass("inner-pass"), new Answer("inner", false))));
+        io.netty.buffer.ByteBuf raw = io.netty.buffer.Unpooled.copiedBuffer("*1\r\n$4\r\nPING\r\n",
+                java.nio.charset.StandardCharsets.US_ASCII);
+        Message request = Message.fromRaw(Protocol.VALKEY, raw, bytes -> ValkeyFrame.command("PING"), 1);
+        List<Message> responses = chain.run(chain.newRun(new ArrayList<>(List.of(request)), null, false))
+                .toCompletableFuture().join();
+        assertThat(responses).singleElement().satisfies(r -> assertThat(r.requestId()).isEqualTo(request.id()));
+        assertThat(raw.refCnt()).as("the sub-chain run released its request").isZero();
+        assertThat(metrics.scrape()).contains("shotover_chain_total_count{chain=\"holder-inner\"} 1")
+                .contains("shotover_transform_total_count{transform=\"Holder\"} 1");
+    }
+
+    @Test
+    void subChainProblemsAreNestedUnderTheirTransform() {
+        ChainFactory.Result result = factory.build("main", Protocol.VALKEY, List.of(
+                new Holder("empty", List.of()),
+                new Holder("open", List.of(new Pass("dangling")))));
+        assertThat(result.errors()).containsExactly(
+                "main chain:",
+                "  Terminating Transform Holder named \"empty\" is not last in chain. Terminating Transform must be last in chain.",
+                "  Holder:",
+                "    empty-inner chain:",
+                "      Chain cannot be empty",
+                "  Holder:",
+                "    open-inner chain:",
+                "      Non-terminating Transform Pass named \"dangling\" is last in chain. Last Transform must be terminating.");
     }
 
     /** A context for transforms that never touch it. */
