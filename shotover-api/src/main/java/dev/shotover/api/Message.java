@@ -162,7 +162,9 @@ public final class Message {
         Objects.requireNonNull(kind);
         return switch (protocol) {
             case VALKEY -> responseTo(this, ValkeyFrame.error("ERR " + text.replace('\n', ' ').replace('\r', ' ')));
-            case CASSANDRA, KAFKA -> throw new UnsupportedOperationException(
+            // Kafka has no generic error: each API's own response carries the error codes (kafka-clients needed)
+            case KAFKA -> dev.shotover.api.kafka.KafkaErrorResponses.errorResponse(this, kind, text);
+            case CASSANDRA -> throw new UnsupportedOperationException(
                     "protocol-native error responses are not implemented yet for " + protocol);
         };
     }

@@ -1,6 +1,7 @@
 package dev.shotover.runtime;
 
 import dev.shotover.api.Protocol;
+import dev.shotover.protocols.kafka.KafkaCodecs;
 import dev.shotover.protocols.valkey.ValkeyMessageDecoder;
 import dev.shotover.protocols.valkey.ValkeyMessageEncoder;
 import io.netty.channel.ChannelHandler;
@@ -15,7 +16,8 @@ public final class ProtocolCodecs {
     public static List<ChannelHandler> source(Protocol protocol) {
         return switch (protocol) {
             case VALKEY -> List.of(new ValkeyMessageDecoder(), new ValkeyMessageEncoder());
-            case CASSANDRA, KAFKA -> throw new UnsupportedOperationException(protocol + " sources are not implemented yet");
+            case KAFKA -> KafkaCodecs.source();
+            case CASSANDRA -> throw new UnsupportedOperationException(protocol + " sources are not implemented yet");
         };
     }
 
@@ -23,7 +25,9 @@ public final class ProtocolCodecs {
     public static List<ChannelHandler> sink(Protocol protocol) {
         return switch (protocol) {
             case VALKEY -> List.of(new ValkeyMessageDecoder(), new ValkeyMessageEncoder());
-            case CASSANDRA, KAFKA -> throw new UnsupportedOperationException(protocol + " sinks are not implemented yet");
+            // the pair shares which requests await a response: Kafka responses are decoded with their request's version
+            case KAFKA -> KafkaCodecs.sink();
+            case CASSANDRA -> throw new UnsupportedOperationException(protocol + " sinks are not implemented yet");
         };
     }
 }

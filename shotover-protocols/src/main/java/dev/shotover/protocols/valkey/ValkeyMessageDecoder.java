@@ -27,6 +27,8 @@ public final class ValkeyMessageDecoder extends ByteToMessageDecoder {
     private final RespScanner scanner;
     private final RespFrameParser parser;
     private boolean failed;
+    /** When the bytes being decoded were read: one clock read per socket read, not one per message. */
+    private long readNanos;
 
     /** A decoder with Redis' default limits. */
     public ValkeyMessageDecoder() {
@@ -36,6 +38,13 @@ public final class ValkeyMessageDecoder extends ByteToMessageDecoder {
     public ValkeyMessageDecoder(RespLimits limits) {
         this.scanner = new RespScanner(limits);
         this.parser = limits.equals(RespLimits.DEFAULT) ? RespFrameParser.INSTANCE : new RespFrameParser(limits);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        // A pipelined read holds many messages; they all arrived at the same moment, so share one timestamp.
+        readNanos = System.nanoTime();
+        super.channelRead(ctx, msg);
     }
 
     @Override
@@ -55,7 +64,8 @@ public final class ValkeyMessageDecoder extends ByteToMessageDecoder {
         if (length < 0) {
             return;
         }
-        out.add(Message.fromRaw(Protocol.VALKEY, in.readRetainedSlice(length), parser, System.nanoTime()));
+        out.add(Message.fromRaw(Protocol.VALKEY, in.readRetainedSlice(length), parser,
+                readNanos != 0 ? readNanos : System.nanoTime()));
     }
 
     /** The first byte of the last message decoded on this channel (e.g. {@code '>'} for a push), 0 before any. */

@@ -15,11 +15,23 @@ final class ShotoverDistributionSummary extends AbstractDistributionSummary {
     private final LongAdder count = new LongAdder();
     private final DoubleAdder total = new DoubleAdder();
     private final WindowedQuantiles quantiles;
+    private final double scale;
 
     ShotoverDistributionSummary(Id id, double scale, WindowedQuantiles quantiles) {
         // AbstractDistributionSummary.record scales the amount, feeds the histogram, then calls recordNonNegative.
         super(id, scale, quantiles);
         this.quantiles = quantiles;
+        this.scale = scale;
+    }
+
+    /** One sample, timestamped by the caller; the same as {@link #record(double)}, see {@link HotPathRecording}. */
+    void record(double amount, long nowNanos) {
+        if (!(amount >= 0)) {
+            return;
+        }
+        double scaled = amount * scale;
+        quantiles.record(scaled, 1, nowNanos);
+        recordNonNegative(scaled);
     }
 
     @Override

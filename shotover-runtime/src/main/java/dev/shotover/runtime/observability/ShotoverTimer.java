@@ -24,6 +24,16 @@ final class ShotoverTimer extends AbstractTimer {
         this.quantiles = quantiles;
     }
 
+    /** {@code times} samples of {@code nanos}, timestamped by the caller; see {@link HotPathRecording}. */
+    void recordNanos(long nanos, long times, long nowNanos) {
+        if (nanos < 0 || times <= 0) {
+            return;
+        }
+        quantiles.record(nanos, times, nowNanos);
+        count.add(times);
+        totalNanos.add(nanos * times);
+    }
+
     @Override
     protected void recordNonNegative(long amount, TimeUnit unit) {
         count.increment();

@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * exact minimum and maximum. A slot allocates the bucket array of a power of two only once a value of that
  * magnitude arrives, which keeps a latency histogram (a handful of powers of two) at a few KiB.
  *
- * <p>Recording is lock-free and allocation-free in the steady state: one clock read, one atomic increment and, rarely,
- * a CAS for a new minimum or maximum or a slot rotation. A sample that races with a rotation may land in the slot being
- * retired, which only matters to the quantiles of that one slot. Reading ({@link #quantiles}) merges the live slots
+ * <p>Recording is lock-free and allocation-free in the steady state: one clock read (compared with the bounds of the
+ * slot used last), one atomic increment and, rarely, a CAS for a new minimum or maximum or a slot rotation. A sample
+ * that races with a rotation may land in the slot being retired, which only matters to the quantiles of that one
+ * slot. Reading ({@link #quantiles}) merges the live slots
  * and is meant for scrapes, not the hot path.
  *
  * <p>Thread-safe. Implements Micrometer's {@link Histogram} so that it can back a Micrometer timer or distribution
@@ -47,11 +48,19 @@ final class WindowedQuantiles implements Histogram {
     private static final long NO_MIN = Double.doubleToRawLongBits(Double.POSITIVE_INFINITY);
 
     private final Clock clock;
+    /** True when {@link #clock} is the system clock, so a caller's {@link System#nanoTime()} can stand in for it. */
+    private final boolean systemClock;
     private final double[] quantiles;
     private final AtomicReferenceArray<Slot> slots = new AtomicReferenceArray<>(SLOT_COUNT);
+    /**
+     * The slot recorded into last. Checking that the clock is still inside its 20 seconds is two comparisons, where
+     * finding the slot from scratch costs two long divisions and a volatile array read on every sample.
+     */
+    private volatile Slot current;
 
     WindowedQuantiles(Clock clock, double[] quantiles) {
         this.clock = clock;
+        this.systemClock = clock == Clock.SYSTEM;
         this.quantiles = quantiles.clone();
     }
 
@@ -70,11 +79,33 @@ final class WindowedQuantiles implements Histogram {
         if (!(value >= 0)) {
             return;
         }
-        currentSlot().add(value);
+        currentSlot(clock.monotonicTime()).add(value, 1);
     }
 
-    private Slot currentSlot() {
-        long epoch = Math.floorDiv(clock.monotonicTime(), SLOT_NANOS);
+    /**
+     * Records {@code times} samples of {@code value}. {@code nowNanos} is a {@link System#nanoTime()} the caller read
+     * anyway; it picks the slot when this histogram runs on the system clock (saving a clock read per sample), and is
+     * ignored otherwise (tests on a mock clock).
+     */
+    void record(double value, long times, long nowNanos) {
+        if (!(value >= 0) || times <= 0) {
+            return;
+        }
+        currentSlot(systemClock ? nowNanos : clock.monotonicTime()).add(value, times);
+    }
+
+    private Slot currentSlot(long now) {
+        Slot last = current;
+        if (last != null && now >= last.startNanos && now < last.startNanos + SLOT_NANOS) {
+            return last;
+        }
+        Slot slot = slotAt(now);
+        current = slot;
+        return slot;
+    }
+
+    private Slot slotAt(long now) {
+        long epoch = Math.floorDiv(now, SLOT_NANOS);
         int index = (int) Math.floorMod(epoch, (long) SLOT_COUNT);
         while (true) {
             Slot slot = slots.get(index);
@@ -196,6 +227,7 @@ final class WindowedQuantiles implements Histogram {
     /** One 20-second slot; its epoch never changes, a rotation swaps in a new slot. */
     private static final class Slot {
         final long epoch;
+        final long startNanos;
         final AtomicReferenceArray<AtomicLongArray> octaves = new AtomicReferenceArray<>(OCTAVES);
         // Non-negative doubles order the same way as their bit patterns, so min and max are plain long CAS loops.
         final AtomicLong minBits = new AtomicLong(NO_MIN);
@@ -203,9 +235,10 @@ final class WindowedQuantiles implements Histogram {
 
         Slot(long epoch) {
             this.epoch = epoch;
+            this.startNanos = epoch * SLOT_NANOS;
         }
 
-        void add(double value) {
+        void add(double value, long times) {
             int index = bucketIndex(value);
             int octave = index >>> SUB_BUCKET_BITS;
             AtomicLongArray counts = octaves.get(octave);
@@ -215,7 +248,7 @@ final class WindowedQuantiles implements Histogram {
                     counts = octaves.get(octave);
                 }
             }
-            counts.getAndIncrement(index & (SUB_BUCKETS - 1));
+            counts.getAndAdd(index & (SUB_BUCKETS - 1), times);
             long bits = Double.doubleToRawLongBits(value);
             long max = maxBits.get();
             while (bits > max && !maxBits.compareAndSet(max, bits)) {

@@ -6,6 +6,7 @@ import dev.shotover.api.Message;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.chain.TransformChain;
 import dev.shotover.runtime.net.Transport;
+import dev.shotover.runtime.observability.HotPathRecording;
 import dev.shotover.runtime.observability.ProxyMetrics;
 import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBufAllocator;
@@ -22,10 +23,11 @@ import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.RandomAccess;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,17 +55,31 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private boolean finished;
     private Promise<Void> drained;
 
-    /** One chain run: the requests as they arrived, and the outcome once known. */
-    private static final class Run {
+    /**
+     * One chain run: the requests as they arrived, and the outcome once known. It is also the completion callback of
+     * its stage, which saves allocating a lambda per run.
+     */
+    private final class Run implements BiConsumer<List<Message>, Throwable> {
         final List<Message> requests;
         final ChainState state;
         List<Message> responses;
         Throwable failure;
         boolean done;
+        /** Answered with errors by {@link #failConnection}; whatever completes later is released, not written. */
+        boolean abandoned;
 
         Run(List<Message> requests, ChainState state) {
             this.requests = requests;
             this.state = state;
+        }
+
+        @Override
+        public void accept(List<Message> result, Throwable error) {
+            if (ctx.executor().inEventLoop()) {
+                complete(this, result, error);
+            } else {
+                ctx.executor().execute(() -> complete(this, result, error));
+            }
         }
     }
 
@@ -159,18 +175,18 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (stage instanceof CompletableFuture<List<Message>> done && done.isDone() && !done.isCompletedExceptionally()) {
             complete(run, done.join(), null);
         } else {
-            stage.whenComplete((responses, failure) -> {
-                if (ctx.executor().inEventLoop()) {
-                    complete(run, responses, failure);
-                } else {
-                    ctx.executor().execute(() -> complete(run, responses, failure));
-                }
-            });
+            stage.whenComplete(run);
         }
         updateBackpressure();
     }
 
     private void complete(Run run, List<Message> responses, Throwable failure) {
+        if (run.abandoned) {
+            if (responses != null) {
+                releaseAll(responses);
+            }
+            return;
+        }
         run.done = true;
         run.responses = responses;
         run.failure = failure == null ? null : TransformChain.unwrap(failure);
@@ -210,19 +226,37 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    /**
+     * Writes the responses (no flush) and records Shotover's sink-to-source latency of each. Responses decoded from
+     * one backend read share their receive time, so equal latencies in a row are recorded once with a count: a
+     * pipelined batch costs one histogram update instead of one per response, with the same result.
+     */
     private void writeResponses(List<Message> responses) {
         Timer latency = source.sinkToSourceLatency();
         long now = 0;
-        for (Message response : responses) {
+        long pendingReceived = 0;
+        long pendingCount = 0;
+        // transforms may return any list; index only those made for it, to keep this loop allocation-free
+        List<Message> list = responses instanceof RandomAccess ? responses : new ArrayList<>(responses);
+        for (int i = 0, n = list.size(); i < n; i++) {
+            Message response = list.get(i);
             long received = response.receivedAtNanos();
             if (received != 0) {
                 if (now == 0) {
                     now = System.nanoTime();
                 }
-                latency.record(now - received, TimeUnit.NANOSECONDS);
+                if (received != pendingReceived && pendingCount > 0) {
+                    HotPathRecording.recordNanos(latency, now - pendingReceived, pendingCount, now);
+                    pendingCount = 0;
+                }
+                pendingReceived = received;
+                pendingCount++;
             }
             ctx.write(response, ctx.voidPromise());
             response.release();
+        }
+        if (pendingCount > 0) {
+            HotPathRecording.recordNanos(latency, now - pendingReceived, pendingCount, now);
         }
     }
 
@@ -248,6 +282,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             if (run.responses != null) {
                 releaseAll(run.responses);
             }
+            run.abandoned = true;
         }
         answerWithErrors(pending, text);
         pending = new ArrayList<>();
@@ -339,6 +374,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (runs.isEmpty()) {
             finishDraining();
+        } else if (!failed) {
+            // transforms that hold requests back until a flush (Coalesce) would keep their runs outstanding forever
+            startRun(true);
         }
     }
 
@@ -349,8 +387,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     private static void releaseAll(List<Message> messages) {
-        for (Message message : messages) {
-            message.release();
+        if (messages instanceof RandomAccess) {
+            // the usual case (ArrayList, Arrays.asList), and this runs for every batch: no iterator
+            for (int i = 0, n = messages.size(); i < n; i++) {
+                messages.get(i).release();
+            }
+        } else {
+            for (Message message : messages) {
+                message.release();
+            }
         }
     }
 

@@ -197,7 +197,7 @@ class ConfigLoaderTest {
                       chain: [NullSink]
                 """, "topology.yaml"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("topology.yaml:2:5: sources[0]: unknown variant 'Cassandra'; expected one of: Valkey");
+                .hasMessage("topology.yaml:2:5: sources[0]: unknown variant 'Cassandra'; expected one of: Valkey, Kafka");
     }
 
     @Test

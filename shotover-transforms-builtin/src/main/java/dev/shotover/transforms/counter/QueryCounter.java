@@ -4,10 +4,12 @@ import dev.shotover.api.ChainState;
 import dev.shotover.api.Message;
 import dev.shotover.api.MessageParseException;
 import dev.shotover.api.Transform;
+import dev.shotover.api.kafka.KafkaMessages;
 import dev.shotover.api.valkey.ValkeyFrame;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * A pass-through transform that counts requests in {@code shotover_query_count{name, query, type}}:
@@ -15,7 +17,9 @@ import java.util.concurrent.CompletionStage;
  *   <li>Valkey: {@code query} is the upper-cased command name ({@code unknown} for a message that is not a
  *       command array), {@code type} is {@code valkey};</li>
  *   <li>a message that does not parse: {@code query="unknown", type="none"};</li>
- *   <li>Cassandra and Kafka: {@code query="unknown"} with {@code type} {@code cassandra} / {@code kafka}.</li>
+ *   <li>Kafka: {@code query} is the API key name ({@code Produce}, {@code Fetch}, {@code Metadata}...), read from the
+ *       request header without decoding the body, {@code type} is {@code kafka};</li>
+ *   <li>Cassandra: {@code query="unknown"} with {@code type} {@code cassandra}.</li>
  * </ul>
  * Counting parses Valkey requests (Shotover does the same); it does not modify them.
  *
@@ -42,11 +46,23 @@ public final class QueryCounter implements Transform {
     private void count(Message request) {
         switch (request.protocol()) {
             case VALKEY -> countValkey(request);
-            // Their frame models do not name the query yet; the type still tells the protocols apart.
+            // Its frame model does not name the query yet; the type still tells the protocols apart.
             case CASSANDRA -> counters.increment(UNKNOWN, "cassandra");
-            case KAFKA -> counters.increment(UNKNOWN, "kafka");
+            case KAFKA -> countKafka(request);
             default -> counters.increment(UNKNOWN, "none");
         }
+    }
+
+    /** The API key's name (e.g. {@code Produce}), read from the header without decoding the request. */
+    private void countKafka(Message request) {
+        short apiKey;
+        try {
+            apiKey = KafkaMessages.requestApiKey(request);
+        } catch (RuntimeException e) {
+            counters.increment(UNKNOWN, "none");
+            return;
+        }
+        counters.increment(ApiKeys.hasId(apiKey) ? ApiKeys.forId(apiKey).name : UNKNOWN, "kafka");
     }
 
     private void countValkey(Message request) {

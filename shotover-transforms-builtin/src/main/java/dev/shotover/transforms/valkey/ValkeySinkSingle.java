@@ -86,7 +86,8 @@ final class ValkeySinkSingle implements Transform {
         for (int i = 0; i < requests.size(); i++) {
             outstanding.add(new Outstanding(requests.get(i).id(), batch, i));
         }
-        if (wasIdle) {
+        if (wasIdle && readTimeoutSeconds != null) {
+            // progress is only tracked for the read timeout: a clock read per request costs when nobody looks
             lastProgressNanos = System.nanoTime();
             scheduleReadTimeoutCheck();
         }
@@ -122,7 +123,9 @@ final class ValkeySinkSingle implements Transform {
                 return;
             }
             Outstanding request = outstanding.poll();
-            lastProgressNanos = System.nanoTime();
+            if (readTimeoutSeconds != null) {
+                lastProgressNanos = System.nanoTime();
+            }
             response.setRequestId(request.requestId());
             if (kind == RespMessageKind.ERROR) {
                 failedRequests.increment();

@@ -1,0 +1,67 @@
+package dev.shotover.api.kafka;
+
+import dev.shotover.api.ErrorKind;
+import dev.shotover.api.Message;
+import dev.shotover.api.MessageParseException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.UnknownServerException;
+import org.apache.kafka.common.protocol.MessageUtil;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+
+/**
+ * Kafka's answer to {@link Message#errorResponse}. Kafka has no generic error message: every API has its own
+ * response with error codes in it (per partition, per topic, per group...). This builds that response with the
+ * error of the whole request set everywhere, the way a broker does when it rejects a request, using
+ * {@code kafka-clients}' {@code AbstractRequest.getErrorResponse}:
+ * <ul>
+ *   <li>{@link ErrorKind#INTERNAL} → {@code UNKNOWN_SERVER_ERROR};</li>
+ *   <li>{@link ErrorKind#REJECTED} → {@code POLICY_VIOLATION} (clients report it as a non-retriable
+ *       {@code PolicyViolationException}).</li>
+ * </ul>
+ * The text goes into the error message fields of the APIs that have them (e.g. CreateTopics). A Produce request with
+ * {@code acks=0} gets a {@link KafkaFrame.NoResponse}: the client expects nothing.
+ *
+ * <p>Stateless; safe from any thread.
+ */
+public final class KafkaErrorResponses {
+    private KafkaErrorResponses() {
+    }
+
+    /**
+     * The error response to {@code request}, with its request id set.
+     *
+     * @throws UnsupportedOperationException if the request cannot be decoded, or its API has no error response
+     */
+    public static Message errorResponse(Message request, ErrorKind kind, String text) {
+        KafkaFrame.Request frame;
+        try {
+            frame = request.frame(KafkaFrame.Request.class);
+        } catch (MessageParseException | IllegalStateException e) {
+            throw new UnsupportedOperationException("cannot build a Kafka error response to a request that does not "
+                    + "decode: " + e.getMessage(), e);
+        }
+        return Message.responseTo(request, errorFrame(frame, kind, text));
+    }
+
+    /** The error response frame to {@code request}; see the class documentation. */
+    public static KafkaFrame errorFrame(KafkaFrame.Request request, ErrorKind kind, String text) {
+        ApiException error = kind == ErrorKind.REJECTED ? new PolicyViolationException(text)
+                : new UnknownServerException(text);
+        AbstractResponse response;
+        try {
+            // kafka-clients builds error responses from its request wrappers, so wrap a serialized copy of the body
+            AbstractRequest parsed = AbstractRequest.parseRequest(request.apiKey(), request.apiVersion(),
+                    MessageUtil.toByteBufferAccessor(request.body(), request.apiVersion())).request;
+            response = parsed.getErrorResponse(0, error);
+        } catch (RuntimeException e) {
+            throw new UnsupportedOperationException("kafka-clients has no error response for "
+                    + request.apiKey().name + " v" + request.apiVersion() + ": " + e.getMessage(), e);
+        }
+        if (response == null) {
+            return KafkaFrame.NoResponse.to(request);
+        }
+        return KafkaFrame.Response.to(request, response.data());
+    }
+}

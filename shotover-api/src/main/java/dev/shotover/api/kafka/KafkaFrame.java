@@ -1,0 +1,158 @@
+package dev.shotover.api.kafka;
+
+import dev.shotover.api.Frame;
+import dev.shotover.api.Protocol;
+import dev.shotover.api.QueryType;
+import java.util.Objects;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.ResponseHeader;
+
+/**
+ * A Kafka request or response, with its header and its body as the message class of {@code kafka-clients}
+ * ({@code org.apache.kafka.common.message.*Data}, e.g. {@code MetadataResponseData}).
+ *
+ * <p>Obtain one with {@code message.frame(KafkaFrame.class)} (or {@code KafkaFrame.Request.class} /
+ * {@code KafkaFrame.Response.class}); the bytes are decoded on that first call only. Responses are decoded with the
+ * API key and version of their request, which the sink that sent the request remembered.
+ *
+ * <p><b>Mutable bodies.</b> Unlike other frames, Kafka bodies are the mutable objects of {@code kafka-clients}. Change
+ * them in place and then call {@link dev.shotover.api.Message#invalidateCache()} so that the message is re-encoded
+ * (or build a new frame and call {@link dev.shotover.api.Message#setFrame}). A copy made with
+ * {@link dev.shotover.api.Message#copyWithNewId()} shares the parsed body: {@code duplicate()} it before changing one
+ * of the two.
+ *
+ * <p><b>Records.</b> Record data in Produce requests and Fetch responses is kept as the undecoded record batches
+ * ({@code MemoryRecords} over a private copy of the message bytes), so decoding a Fetch response does not decode or
+ * decompress its records.
+ *
+ * <p><b>Threading.</b> Not thread-safe (the body is mutable); it belongs to the message's event loop.
+ *
+ * <p><b>Dependency.</b> This package needs {@code org.apache.kafka:kafka-clients} on the classpath. It is an optional
+ * dependency of {@code shotover-api}: a transform that uses Kafka frames declares it itself (the Shotover runtime
+ * always has it).
+ */
+public sealed interface KafkaFrame extends Frame permits KafkaFrame.Request, KafkaFrame.Response, KafkaFrame.NoResponse {
+
+    /** The API of this message (for a response: of its request). */
+    ApiKeys apiKey();
+
+    /** The API version (for a response: the version of its request, which is the version it is encoded with). */
+    short apiVersion();
+
+    /** The correlation id the client chose for the request; its response carries the same one. */
+    int correlationId();
+
+    @Override
+    default Protocol protocol() {
+        return Protocol.KAFKA;
+    }
+
+    /** The classification of the API; see {@link KafkaQueryTypes}. */
+    @Override
+    default QueryType queryType() {
+        return KafkaQueryTypes.of(apiKey());
+    }
+
+    /** The body cast to its message class, e.g. {@code frame.body(MetadataResponseData.class)}. */
+    default <T extends ApiMessage> T body(Class<T> type) {
+        ApiMessage body = this instanceof Request request ? request.body()
+                : this instanceof Response response ? response.body() : null;
+        if (!type.isInstance(body)) {
+            throw new IllegalStateException("this " + apiKey().name + " frame has no " + type.getSimpleName() + " body");
+        }
+        return type.cast(body);
+    }
+
+    /**
+     * A request from a client.
+     *
+     * @param header api key, version, correlation id and client id, as {@code kafka-clients} reads them (its header
+     *               version decides whether tagged fields follow)
+     * @param body   the request message, e.g. {@code ProduceRequestData}
+     */
+    record Request(RequestHeader header, ApiMessage body) implements KafkaFrame {
+        public Request {
+            Objects.requireNonNull(header, "header");
+            Objects.requireNonNull(body, "body");
+            if (body.apiKey() != header.apiKey().id) {
+                throw new IllegalArgumentException("a " + body.getClass().getSimpleName() + " body cannot go in a "
+                        + header.apiKey().name + " request");
+            }
+        }
+
+        /** A request built by a transform, with the header version the API version calls for. */
+        public static Request of(ApiMessage body, short apiVersion, String clientId, int correlationId) {
+            ApiKeys apiKey = ApiKeys.forId(body.apiKey());
+            return new Request(new RequestHeader(apiKey, apiVersion, clientId, correlationId), body);
+        }
+
+        @Override
+        public ApiKeys apiKey() {
+            return header.apiKey();
+        }
+
+        @Override
+        public short apiVersion() {
+            return header.apiVersion();
+        }
+
+        @Override
+        public int correlationId() {
+            return header.correlationId();
+        }
+
+        /** False for the one request a broker never answers: Produce with {@code acks=0}. */
+        public boolean expectsResponse() {
+            return !(body instanceof ProduceRequestData produce && produce.acks() == 0);
+        }
+    }
+
+    /**
+     * A response from a broker.
+     *
+     * @param apiKey     the API of the request it answers
+     * @param apiVersion the version it is encoded with: the request's, except for an {@code ApiVersions} response
+     *                   that the broker sent as version 0 because it did not support the requested version
+     * @param header     the correlation id (and tagged fields for flexible versions)
+     * @param body       the response message, e.g. {@code MetadataResponseData}
+     */
+    record Response(ApiKeys apiKey, short apiVersion, ResponseHeader header, ApiMessage body) implements KafkaFrame {
+        public Response {
+            Objects.requireNonNull(apiKey, "apiKey");
+            Objects.requireNonNull(header, "header");
+            Objects.requireNonNull(body, "body");
+            if (body.apiKey() != apiKey.id) {
+                throw new IllegalArgumentException("a " + body.getClass().getSimpleName() + " body cannot go in a "
+                        + apiKey.name + " response");
+            }
+        }
+
+        /** A response to {@code request}, generated by a transform: same API, version and correlation id. */
+        public static Response to(Request request, ApiMessage body) {
+            return new Response(request.apiKey(), request.apiVersion(), request.header().toResponseHeader(), body);
+        }
+
+        @Override
+        public int correlationId() {
+            return header.correlationId();
+        }
+    }
+
+    /**
+     * Stands in for the response to a request the broker never answers (Produce with {@code acks=0}). Sinks return it
+     * so that every request still has a response in the chain; the source writes nothing for it.
+     */
+    record NoResponse(ApiKeys apiKey, short apiVersion, int correlationId) implements KafkaFrame {
+        public NoResponse {
+            Objects.requireNonNull(apiKey, "apiKey");
+        }
+
+        /** The placeholder answer to {@code request}. */
+        public static NoResponse to(Request request) {
+            return new NoResponse(request.apiKey(), request.apiVersion(), request.correlationId());
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.shotover.protocols.kafka;
+
+import static dev.shotover.protocols.kafka.KafkaSamples.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shotover.api.Message;
+import dev.shotover.api.QueryType;
+import dev.shotover.api.kafka.KafkaFrame;
+import dev.shotover.api.kafka.KafkaMessages;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class KafkaCodecChannelTest {
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final List<Message> messages = new ArrayList<>();
+
+    @AfterEach
+    void releaseEverything() {
+        for (Message message : messages) {
+            message.release();
+        }
+        for (EmbeddedChannel channel : channels) {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    private EmbeddedChannel channel(List<ChannelHandler> handlers) {
+        EmbeddedChannel channel = new EmbeddedChannel(handlers.toArray(ChannelHandler[]::new));
+        channels.add(channel);
+        return channel;
+    }
+
+    private List<Message> read(EmbeddedChannel channel) {
+        List<Message> read = new ArrayList<>();
+        Message message;
+        while ((message = channel.readInbound()) != null) {
+            read.add(message);
+            messages.add(message);
+        }
+        return read;
+    }
+
+    @Test
+    void requestsArriveWholeWhateverTheReadBoundaries() {
+        EmbeddedChannel source = channel(KafkaCodecs.source());
+        ByteBuf first = KafkaSamples.request(new ApiVersionsRequestData().setClientSoftwareName("java"), (short) 4, 1);
+        ByteBuf second = KafkaSamples.request(new MetadataRequestData(), (short) 12, 2);
+        byte[] firstBytes = bytes(first);
+        ByteBuf all = Unpooled.buffer().writeBytes(first).writeBytes(second);
+        byte[] wire = bytes(all);
+        all.release();
+        // one byte at a time, then the rest in one go
+        for (int i = 0; i < 6; i++) {
+            source.writeInbound(Unpooled.wrappedBuffer(wire, i, 1));
+        }
+        assertThat(read(source)).isEmpty();
+        source.writeInbound(Unpooled.wrappedBuffer(wire, 6, wire.length - 6));
+        List<Message> requests = read(source);
+        assertThat(requests).hasSize(2);
+        assertThat(requests).allSatisfy(m -> assertThat(m.isParsed()).isFalse());
+        assertThat(KafkaMessages.requestApiKey(requests.get(0))).isEqualTo(ApiKeys.API_VERSIONS.id);
+        assertThat(KafkaMessages.requestCorrelationId(requests.get(1))).isEqualTo(2);
+        assertThat(requests.get(1).queryType()).isEqualTo(QueryType.READ);
+        assertThat(requests.get(0).frame(KafkaFrame.Request.class).body(ApiVersionsRequestData.class)
+                .clientSoftwareName()).isEqualTo("java");
+        assertThat(bytes(requests.get(0).rawBytes())).isEqualTo(firstBytes);
+        first.release();
+        second.release();
+    }
+
+    @Test
+    void unmodifiedResponsesAreWrittenAsTheReceivedBytesAndModifiedOnesAreReencoded() {
+        EmbeddedChannel source = channel(KafkaCodecs.source());
+        ByteBuf wire = KafkaSamples.response(KafkaSamples.metadata(9092), (short) 12, 4);
+        Message untouched = track(Message.fromRaw(dev.shotover.api.Protocol.KAFKA, wire.retainedDuplicate(),
+                KafkaFrameParsers.response(ApiKeys.METADATA.id, (short) 12), 0));
+        source.writeOutbound(untouched);
+        ByteBuf out = source.readOutbound();
+        assertThat(bytes(out)).isEqualTo(bytes(wire));
+        // the very memory that was received: a change to it shows through, so nothing was copied or re-encoded
+        byte last = wire.getByte(wire.readableBytes() - 1);
+        wire.setByte(wire.readableBytes() - 1, 42);
+        assertThat(out.getByte(out.readerIndex() + out.readableBytes() - 1)).isEqualTo((byte) 42);
+        wire.setByte(wire.readableBytes() - 1, last);
+        out.release();
+
+        Message changed = track(Message.fromRaw(dev.shotover.api.Protocol.KAFKA, wire.retainedDuplicate(),
+                KafkaFrameParsers.response(ApiKeys.METADATA.id, (short) 12), 0));
+        changed.frame(KafkaFrame.Response.class).body(MetadataResponseData.class).brokers().iterator().next()
+                .setPort(6000);
+        changed.invalidateCache();
+        source.writeOutbound(changed);
+        ByteBuf reencoded = source.readOutbound();
+        KafkaFrame.Response decoded = KafkaFrameCodec.decodeResponse(reencoded, ApiKeys.METADATA, (short) 12);
+        assertThat(decoded.body(MetadataResponseData.class).brokers().iterator().next().port()).isEqualTo(6000);
+        reencoded.release();
+        wire.release();
+    }
+
+    @Test
+    void theStandInResponseToAnAcksZeroProduceIsNotWritten() {
+        EmbeddedChannel source = channel(KafkaCodecs.source());
+        Message none = Message.fromFrame(new KafkaFrame.NoResponse(ApiKeys.PRODUCE, (short) 11, 9));
+        source.writeOutbound(none);
+        assertThat((Object) source.readOutbound()).isNull();
+    }
+
+    @Test
+    void theSinkDecodesResponsesWithTheirRequestsApiKeyAndVersionAndSkipsAcksZero() {
+        EmbeddedChannel sink = channel(KafkaCodecs.sink());
+        sink.writeOutbound(track(request(KafkaSamples.produce((short) 0, null), (short) 9, 1)));
+        sink.writeOutbound(track(request(new MetadataRequestData(), (short) 12, 2)));
+        sink.writeOutbound(track(request(new ApiVersionsRequestData(), (short) 3, 3)));
+        for (int i = 0; i < 3; i++) {
+            ByteBuf written = sink.readOutbound();
+            written.release();
+        }
+        // the produce (acks=0) gets no response; the others come back in order
+        ByteBuf metadata = KafkaSamples.response(KafkaSamples.metadata(9092), (short) 12, 2);
+        ByteBuf versions = KafkaSamples.response(new ApiVersionsResponseData(), (short) 3, 3);
+        sink.writeInbound(Unpooled.wrappedBuffer(metadata, versions));
+        List<Message> responses = read(sink);
+        assertThat(responses).hasSize(2);
+        KafkaFrame.Response first = responses.get(0).frame(KafkaFrame.Response.class);
+        assertThat(first.apiKey()).isEqualTo(ApiKeys.METADATA);
+        assertThat(first.apiVersion()).isEqualTo((short) 12);
+        assertThat(first.body(MetadataResponseData.class).brokers()).hasSize(1);
+        assertThat(responses.get(1).frame(KafkaFrame.Response.class).apiKey()).isEqualTo(ApiKeys.API_VERSIONS);
+    }
+
+    @Test
+    void aResponseThatAnswersNoWaitingRequestFailsTheConnection() {
+        EmbeddedChannel sink = channel(KafkaCodecs.sink());
+        sink.writeOutbound(track(request(new MetadataRequestData(), (short) 12, 2)));
+        ByteBuf written = sink.readOutbound();
+        written.release();
+        assertThatThrownBy(() -> sink.writeInbound(KafkaSamples.response(new MetadataResponseData(), (short) 12, 3)))
+                .isInstanceOf(DecoderException.class).hasMessageContaining(
+                        "received a response with correlation id 3 but the oldest request waiting has correlation id 2");
+        // afterwards everything is discarded
+        sink.writeInbound(KafkaSamples.response(new MetadataResponseData(), (short) 12, 2));
+        assertThat(read(sink)).isEmpty();
+    }
+
+    @Test
+    void framesOutsideTheLimitsFailTheConnectionWithAClearError() {
+        EmbeddedChannel source = channel(KafkaCodecs.source(1024));
+        assertThatThrownBy(() -> source.writeInbound(Unpooled.buffer().writeInt(4096).writeShort(0)))
+                .isInstanceOf(DecoderException.class)
+                .hasMessageContaining("a Kafka request of 4096 bytes exceeds the maximum frame size of 1024 bytes");
+        EmbeddedChannel other = channel(KafkaCodecs.source());
+        assertThatThrownBy(() -> other.writeInbound(Unpooled.buffer().writeInt(-5)))
+                .hasMessageContaining("invalid size prefix -5: a Kafka request is at least 8 bytes");
+    }
+
+    private Message request(org.apache.kafka.common.protocol.ApiMessage body, short version, int correlationId) {
+        return Message.fromRaw(dev.shotover.api.Protocol.KAFKA, KafkaSamples.request(body, version, correlationId),
+                KafkaFrameParsers.REQUEST, System.nanoTime());
+    }
+
+    private Message track(Message message) {
+        messages.add(message);
+        return message;
+    }
+}

@@ -1,0 +1,280 @@
+package dev.shotover.transforms.kafka;
+
+import dev.shotover.api.ChainState;
+import dev.shotover.api.Message;
+import dev.shotover.api.MessageId;
+import dev.shotover.api.Protocol;
+import dev.shotover.api.Transform;
+import dev.shotover.api.kafka.KafkaFrame;
+import dev.shotover.api.kafka.KafkaMessages;
+import dev.shotover.runtime.ProtocolCodecs;
+import dev.shotover.runtime.RuntimeContext;
+import dev.shotover.runtime.net.HostAndPort;
+import dev.shotover.runtime.sink.SinkConnection;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * The per-connection instance of {@code KafkaSinkSingle}: one connection to the broker at the client's destination
+ * IP and {@code destination_port}, opened on the first request.
+ *
+ * <p>Requests are written as they arrive (pipelined). A broker answers the requests of a connection in order,
+ * except Produce with {@code acks=0}, which it never answers: such a request gets a {@link KafkaFrame.NoResponse}
+ * at once, which the source does not write. Each broker response is paired with the oldest request still waiting,
+ * responses naming brokers get the proxy's listen port ({@link BrokerPortRewriter}) and ApiVersions responses
+ * offer no version the proxy could not decode ({@link ApiVersionsLimiter}). When the broker cannot be
+ * reached, goes away, answers nothing for {@code read_timeout} or sends something that cannot be paired, every
+ * outstanding run fails, which makes the runtime answer the client with errors and close the connection.
+ *
+ * <p><b>Threading.</b> Confined to the client connection's event loop, like its backend connection.
+ * <b>Buffers.</b> Responses are handed up (the runtime releases them); responses of a failed run are released here.
+ */
+final class KafkaSinkSingle implements Transform {
+    private final RuntimeContext context;
+    private final int destinationPort;
+    private final int connectTimeoutMs;
+    private final Long readTimeoutSeconds;
+
+    private SinkConnection connection;
+    private HostAndPort destination;
+    private int listenPort;
+    private final ArrayDeque<Outstanding> outstanding = new ArrayDeque<>();
+    private Throwable failure;
+    private long lastProgressNanos;
+    private ScheduledFuture<?> readTimeoutCheck;
+    /**
+     * Until the backend connection is up, the {@link SinkConnection} queues the request messages themselves rather
+     * than their bytes; a run must not complete (which releases its requests) before they are written. So the
+     * answers to {@code acks=0} Produce requests wait here until the channel is active.
+     */
+    private boolean connected;
+    private List<HeldBack> heldBack = new ArrayList<>();
+
+    /** One request waiting for its response, with what is needed to rewrite that response. */
+    private record Outstanding(MessageId requestId, short apiKey, short apiVersion, Batch batch, int index) {
+    }
+
+    /** The responses of one chain run, filled in as they arrive. */
+    private static final class Batch {
+        final Message[] responses;
+        final CompletableFuture<List<Message>> done = new CompletableFuture<>();
+        int missing;
+
+        Batch(int size) {
+            responses = new Message[size];
+            missing = size;
+        }
+
+        void put(int index, Message response) {
+            responses[index] = response;
+            if (--missing == 0) {
+                done.complete(Arrays.asList(responses));
+            }
+        }
+
+        /** Fails the run once, releasing what it had received. */
+        void fail(Throwable cause) {
+            if (done.isDone()) {
+                return;
+            }
+            for (Message received : responses) {
+                if (received != null) {
+                    received.release();
+                }
+            }
+            done.completeExceptionally(cause);
+        }
+    }
+
+    /** The stand-in answer to an {@code acks=0} Produce, held back until the connection is up. */
+    private record HeldBack(Message response, Batch batch, int index) {
+    }
+
+    KafkaSinkSingle(RuntimeContext context, int destinationPort, int connectTimeoutMs, Long readTimeoutSeconds) {
+        this.context = context;
+        this.destinationPort = destinationPort;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.readTimeoutSeconds = readTimeoutSeconds;
+    }
+
+    @Override
+    public CompletionStage<List<Message>> transform(ChainState state) {
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        List<Message> requests = state.requests();
+        if (requests.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        if (connection == null) {
+            connect(state.localAddress());
+        }
+        Batch batch = new Batch(requests.size());
+        boolean wasIdle = outstanding.isEmpty();
+        for (int i = 0; i < requests.size(); i++) {
+            Message request = requests.get(i);
+            short apiKey = KafkaMessages.requestApiKey(request);
+            short version = KafkaMessages.requestApiVersion(request);
+            if (KafkaMessages.expectsResponse(request)) {
+                outstanding.add(new Outstanding(request.id(), apiKey, version, batch, i));
+            } else {
+                Message none = Message.responseTo(request, new KafkaFrame.NoResponse(ApiKeys.forId(apiKey), version,
+                        KafkaMessages.requestCorrelationId(request)));
+                if (connected) {
+                    batch.put(i, none);
+                } else {
+                    heldBack.add(new HeldBack(none, batch, i));
+                }
+            }
+        }
+        if (wasIdle && !outstanding.isEmpty()) {
+            lastProgressNanos = System.nanoTime();
+            scheduleReadTimeoutCheck();
+        }
+        connection.send(requests);
+        return batch.done;
+    }
+
+    /** The broker is on the IP the client connected to: one proxy runs next to each broker. */
+    private void connect(SocketAddress local) {
+        if (!(local instanceof InetSocketAddress inet) || inet.getAddress() == null) {
+            throw new IllegalStateException("KafkaSinkSingle needs a TCP source, but the client connected to " + local);
+        }
+        listenPort = inet.getPort();
+        destination = new HostAndPort(inet.getAddress().getHostAddress(), destinationPort);
+        connection = SinkConnection.open(context, destination, connectTimeoutMs, this::codec, new Listener());
+    }
+
+    /** The Kafka codec, plus a handler that hears when the connection is up. */
+    private List<ChannelHandler> codec() {
+        List<ChannelHandler> handlers = new ArrayList<>(ProtocolCodecs.sink(Protocol.KAFKA));
+        handlers.add(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                // a task of its own, so it runs after the SinkConnection has written what it queued meanwhile
+                ctx.executor().execute(KafkaSinkSingle.this::onConnected);
+                ctx.fireChannelActive();
+            }
+        });
+        return handlers;
+    }
+
+    private void onConnected() {
+        connected = true;
+        List<HeldBack> ready = heldBack;
+        heldBack = new ArrayList<>();
+        for (HeldBack none : ready) {
+            none.batch().put(none.index(), none.response());
+        }
+    }
+
+    private final class Listener implements SinkConnection.Listener {
+        @Override
+        public void onMessage(Message response) {
+            Outstanding request = outstanding.poll();
+            if (request == null) {
+                // the codec pairs responses by correlation id first, so this means the two disagree: a bug
+                response.release();
+                fail(new IOException("received a response from destination " + destination
+                        + " while no request was waiting for one"));
+                return;
+            }
+            lastProgressNanos = System.nanoTime();
+            response.setRequestId(request.requestId());
+            try {
+                if (request.apiKey() == ApiKeys.API_VERSIONS.id) {
+                    ApiVersionsLimiter.limit(response);
+                } else {
+                    BrokerPortRewriter.rewrite(response, request.apiKey(), request.apiVersion(), listenPort);
+                }
+            } catch (RuntimeException e) {
+                response.release();
+                fail(new IOException("failed to rewrite a " + ApiKeys.forId(request.apiKey()).name
+                        + " response from destination " + destination + ": " + e.getMessage(), e));
+                return;
+            }
+            request.batch().put(request.index(), response);
+        }
+
+        @Override
+        public void onClosed(Throwable cause) {
+            fail(cause);
+        }
+    }
+
+    /** Fails every outstanding run and all later ones; the runtime then answers the client and closes. */
+    private void fail(Throwable cause) {
+        if (failure != null) {
+            return;
+        }
+        failure = cause;
+        cancelReadTimeoutCheck();
+        failOutstanding(cause);
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    private void failOutstanding(Throwable cause) {
+        while (!outstanding.isEmpty()) {
+            outstanding.poll().batch().fail(cause);
+        }
+        for (HeldBack none : heldBack) {
+            none.response().release();
+            none.batch().fail(cause);
+        }
+        heldBack = new ArrayList<>();
+    }
+
+    private void scheduleReadTimeoutCheck() {
+        if (readTimeoutSeconds == null || readTimeoutCheck != null) {
+            return;
+        }
+        readTimeoutCheck = context.eventLoop().schedule(this::checkReadTimeout, readTimeoutSeconds, TimeUnit.SECONDS);
+    }
+
+    private void checkReadTimeout() {
+        readTimeoutCheck = null;
+        if (outstanding.isEmpty() || failure != null) {
+            return;
+        }
+        long waited = System.nanoTime() - lastProgressNanos;
+        long limit = TimeUnit.SECONDS.toNanos(readTimeoutSeconds);
+        if (waited >= limit) {
+            fail(new IOException("Timed out after " + readTimeoutSeconds + "s waiting for a response from destination "
+                    + destination));
+        } else {
+            readTimeoutCheck = context.eventLoop().schedule(this::checkReadTimeout, limit - waited,
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelReadTimeoutCheck() {
+        if (readTimeoutCheck != null) {
+            readTimeoutCheck.cancel(false);
+            readTimeoutCheck = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        cancelReadTimeoutCheck();
+        if (connection != null) {
+            connection.close();
+        }
+        failOutstanding(new IOException("the client connection closed"));
+    }
+}
