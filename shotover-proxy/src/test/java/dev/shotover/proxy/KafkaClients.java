@@ -23,10 +23,15 @@ final class KafkaClients {
     }
 
     static Admin admin(String bootstrap) {
+        return admin(bootstrap, Map.of());
+    }
+
+    static Admin admin(String bootstrap, Map<String, Object> extra) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        props.putAll(extra);
         return Admin.create(props);
     }
 

@@ -12,26 +12,16 @@ import dev.shotover.api.TransformFactory;
 import dev.shotover.api.UpChainProtocol;
 import dev.shotover.api.kafka.KafkaFrame;
 import dev.shotover.api.kafka.KafkaMessages;
+import dev.shotover.api.kafka.KafkaRecords;
 import dev.shotover.protocols.kafka.KafkaFrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.UnaryOperator;
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.kafka.common.utils.ByteBufferOutputStream;
 
 /** Test-only Kafka transforms, registered with {@code ShotoverProxy.builder().registerTransform(...)}. */
 final class KafkaTestTransforms {
@@ -120,7 +110,7 @@ final class KafkaTestTransforms {
         });
     }
 
-    /** Upper-cases the value of every record in Fetch responses: what a decrypting or masking transform does. */
+    /** Upper-cases the value of every record in Fetch responses (what a decrypting or masking transform does), with {@link KafkaRecords}. */
     static final TransformFactory UPPERCASE_FETCHED_VALUES = new UppercaseFactory();
 
     static final class UppercaseFactory extends NamedFactory {
@@ -144,59 +134,18 @@ final class KafkaTestTransforms {
         return state.callNextTransform().thenApply(responses -> {
             for (Message response : responses) {
                 if (Boolean.TRUE.equals(isFetch.get(response.requestId()))) {
-                    FetchResponseData fetch = response.frame(KafkaFrame.Response.class).body(FetchResponseData.class);
-                    for (FetchResponseData.FetchableTopicResponse topic : fetch.responses()) {
-                        for (FetchResponseData.PartitionData partition : topic.partitions()) {
-                            if (partition.records() instanceof MemoryRecords records && records.sizeInBytes() > 0) {
-                                partition.setRecords(mapValues(records, KafkaTestTransforms::upperCase));
-                            }
-                        }
-                    }
-                    response.invalidateCache();
+                    // the record-batch API: same batches, offsets, keys, headers and compression; new values
+                    KafkaRecords.replaceValues(response, record -> record.value() == null ? null
+                            : upperCase(record.valueBytes()));
                 }
             }
             return responses;
         });
     }
 
-    /**
-     * The same record batches with each record's value replaced, everything else kept: offsets, timestamps, keys,
-     * headers, producer and transaction fields, compression. Control batches (transaction markers) are copied.
-     */
-    static MemoryRecords mapValues(MemoryRecords records, UnaryOperator<byte[]> map) {
-        ByteBufferOutputStream out = new ByteBufferOutputStream(Math.max(records.sizeInBytes(), 64));
-        for (MutableRecordBatch batch : records.batches()) {
-            if (batch.isControlBatch() || batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
-                batch.writeTo(out);
-                continue;
-            }
-            long logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp()
-                    : RecordBatch.NO_TIMESTAMP;
-            MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, batch.magic(),
-                    Compression.of(batch.compressionType()).build(), batch.timestampType(), batch.baseOffset(),
-                    logAppendTime, batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
-                    batch.isTransactional(), false, batch.partitionLeaderEpoch(), Integer.MAX_VALUE);
-            for (Record record : batch) {
-                byte[] value = record.hasValue() ? map.apply(bytes(record.value())) : null;
-                builder.appendWithOffset(record.offset(), record.timestamp(), record.key(),
-                        value == null ? null : ByteBuffer.wrap(value), record.headers());
-            }
-            builder.close();
-        }
-        ByteBuffer buffer = out.buffer();
-        buffer.flip();
-        return MemoryRecords.readableRecords(buffer.slice());
-    }
-
     private static byte[] upperCase(byte[] value) {
         return new String(value, java.nio.charset.StandardCharsets.UTF_8).toUpperCase(java.util.Locale.ROOT)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
     }
 
     private static byte[] copy(ByteBuf raw) {

@@ -157,6 +157,7 @@ public final class KafkaBroker implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(90);
         private String version = System.getProperty(VERSION_PROPERTY, DEFAULT_VERSION);
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private String clientListener = "PLAINTEXT";
 
         private Builder() {
         }
@@ -179,6 +180,19 @@ public final class KafkaBroker implements AutoCloseable {
         /** The controller port of every node (required; distinct from {@link #port}). */
         public Builder controllerPort(int port) {
             this.controllerPort = checkPort(port);
+            return this;
+        }
+
+        /**
+         * The security protocol of the client listener, also used between brokers: {@code PLAINTEXT} (default) or
+         * {@code SASL_PLAINTEXT}. The listener is named after the protocol, so its SASL settings are
+         * {@code listener.name.sasl_plaintext.*} properties.
+         */
+        public Builder clientSecurityProtocol(String protocol) {
+            if (!protocol.equals("PLAINTEXT") && !protocol.equals("SASL_PLAINTEXT")) {
+                throw new IllegalArgumentException("PLAINTEXT or SASL_PLAINTEXT, was " + protocol);
+            }
+            this.clientListener = protocol;
             return this;
         }
 
@@ -221,7 +235,12 @@ public final class KafkaBroker implements AutoCloseable {
             for (int id = 1; id <= nodeCount; id++) {
                 configs.add(writeConfig(workDir, id));
             }
-            format(classpath, clusterId, configs);
+            try {
+                format(classpath, clusterId, configs);
+            } catch (RuntimeException e) {
+                TestFiles.deleteRecursively(workDir);
+                throw e;
+            }
 
             List<Node> nodes = new ArrayList<>();
             try {
@@ -234,6 +253,7 @@ public final class KafkaBroker implements AutoCloseable {
                 }
             } catch (IOException e) {
                 nodes.forEach(node -> node.process().destroyForcibly());
+                TestFiles.deleteRecursively(workDir);
                 throw new StartupException("could not start a Kafka broker JVM: " + e.getMessage(), e);
             }
             KafkaBroker broker = new KafkaBroker(nodes, port, workDir);
@@ -254,11 +274,12 @@ public final class KafkaBroker implements AutoCloseable {
             config.put("process.roles", "broker,controller");
             config.put("node.id", String.valueOf(id));
             config.put("controller.quorum.voters", voters);
-            config.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
-            config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+            config.put("listeners", clientListener + "://" + host + ":" + port + ",CONTROLLER://" + host + ":"
+                    + controllerPort);
+            config.put("advertised.listeners", clientListener + "://" + host + ":" + port);
             config.put("controller.listener.names", "CONTROLLER");
-            config.put("inter.broker.listener.name", "PLAINTEXT");
-            config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            config.put("inter.broker.listener.name", clientListener);
+            config.put("listener.security.protocol.map", clientListener + ":" + clientListener + ",CONTROLLER:PLAINTEXT");
             config.put("log.dirs", dir.resolve("data").toString());
             config.put("num.partitions", "1");
             config.put("offsets.topic.replication.factor", String.valueOf(replication));

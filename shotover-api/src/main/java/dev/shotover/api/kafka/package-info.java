@@ -6,6 +6,8 @@
  *       message class, decoded only when a transform asks ({@code message.frame(KafkaFrame.class)});</li>
  *   <li>{@link dev.shotover.api.kafka.KafkaMessages}: API key, version, correlation id and {@code acks} read from
  *       the raw bytes, for transforms that route or count without decoding;</li>
+ *   <li>{@link dev.shotover.api.kafka.KafkaRecords} and {@link dev.shotover.api.kafka.KafkaRecord}: the records of
+ *       Produce requests and Fetch responses, read and rewritten with their batches' compression kept;</li>
  *   <li>{@link dev.shotover.api.kafka.KafkaQueryTypes}: the {@link dev.shotover.api.QueryType} of each API;</li>
  *   <li>{@link dev.shotover.api.kafka.KafkaErrorResponses}: protocol-native error responses (behind
  *       {@link dev.shotover.api.Message#errorResponse}).</li>

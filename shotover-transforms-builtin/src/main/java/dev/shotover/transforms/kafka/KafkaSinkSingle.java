@@ -112,10 +112,15 @@ final class KafkaSinkSingle implements Transform {
 
     @Override
     public CompletionStage<List<Message>> transform(ChainState state) {
+        List<Message> requests = state.requests();
         if (failure != null) {
+            if (requests.isEmpty()) {
+                // the broker went away with nothing outstanding (see fail): end the client connection quietly
+                state.setCloseClientConnection(true);
+                return CompletableFuture.completedFuture(List.of());
+            }
             return CompletableFuture.failedFuture(failure);
         }
-        List<Message> requests = state.requests();
         if (requests.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
@@ -215,16 +220,24 @@ final class KafkaSinkSingle implements Transform {
         }
     }
 
-    /** Fails every outstanding run and all later ones; the runtime then answers the client and closes. */
+    /**
+     * Fails every outstanding run and all later ones; the runtime then answers the client with errors and closes.
+     * When nothing was outstanding (a broker closes a connection after a failed authentication, or an idle one), the
+     * client connection is closed at once and quietly, as the broker closed its own: a run is forced for that.
+     */
     private void fail(Throwable cause) {
         if (failure != null) {
             return;
         }
         failure = cause;
         cancelReadTimeoutCheck();
+        boolean idle = outstanding.isEmpty() && heldBack.isEmpty();
         failOutstanding(cause);
         if (connection != null) {
             connection.close();
+        }
+        if (idle) {
+            context.forceRunChain();
         }
     }
 
