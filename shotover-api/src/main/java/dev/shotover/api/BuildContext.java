@@ -5,19 +5,19 @@ package dev.shotover.api;
  */
 public interface BuildContext {
 
-    /** The chain the transform is part of. */
+    /** {@return the chain the transform is part of} */
     String chainName();
 
-    /** The protocol of the messages the transform will receive from up-chain. */
+    /** {@return the protocol of the messages the transform will receive from up-chain} */
     Protocol upChainProtocol();
 
-    /** The proxy's metrics registry, for transform-specific metrics. */
+    /** {@return the proxy's metrics registry, for transform-specific metrics} */
     Metrics metrics();
 
-    /** The name of this transform occurrence (the config's name, or its type name when none was given). */
+    /** {@return the name of this transform occurrence (the config's name, or its type name when none was given)} */
     String transformName();
 
-    /** The YAML type name of this transform, e.g. {@code ValkeySinkSingle}. */
+    /** {@return the YAML type name of this transform, e.g. {@code ValkeySinkSingle}} */
     String transformTypeName();
 
     /**
@@ -32,6 +32,8 @@ public interface BuildContext {
      *
      * @param name the sub-chain's name (Shotover's convention: the transform's name, or {@code <name>.mismatch},
      *             {@code <name>[i]} for several)
+     * @param chain the sub-chain's transforms, in order
+     * @return the factory that makes the sub-chain's instances, one per connection
      */
     default SubChainFactory subChain(String name, java.util.List<TransformConfig> chain) {
         throw new UnsupportedOperationException("sub-chains are built by the Shotover runtime");

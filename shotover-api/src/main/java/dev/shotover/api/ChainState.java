@@ -28,6 +28,12 @@ public final class ChainState {
     /**
      * Creates a run. The runtime builds these; tests of a single transform build one whose {@code downChain} stands
      * in for the rest of the chain.
+     *
+     * @param chainName    the name of the chain (for logs and errors)
+     * @param localAddress the proxy's listening address the client connected to, or null when unknown
+     * @param requests     the batch of requests, possibly empty
+     * @param flush        whether buffered requests must be sent now (see {@link #flush()})
+     * @param downChain    the rest of the chain
      */
     public ChainState(String chainName, SocketAddress localAddress, List<Message> requests, boolean flush,
                       DownChain downChain) {
@@ -38,36 +44,47 @@ public final class ChainState {
         this.downChain = Objects.requireNonNull(downChain);
     }
 
-    /** The batch of requests. Mutable unless the transform replaced it with an immutable list. */
+    /** {@return the batch of requests} Mutable unless the transform replaced it with an immutable list. */
     public List<Message> requests() {
         return requests;
     }
 
+    /**
+     * Replaces the batch of requests that the next transform will receive.
+     *
+     * @param requests the new batch
+     */
     public void setRequests(List<Message> requests) {
         this.requests = Objects.requireNonNull(requests);
     }
 
-    /** The proxy's listening address the client connected to. */
+    /** {@return the proxy's listening address the client connected to} */
     public SocketAddress localAddress() {
         return localAddress;
     }
 
-    /** True when buffered requests must be sent now: the connection is closing or the proxy is shutting down. */
+    /**
+     * {@return true when buffered requests must be sent now: the connection is closing or the proxy is shutting down}
+     */
     public boolean flush() {
         return flush;
     }
 
-    /** The name of the chain this run belongs to (for logs and errors). */
+    /** {@return the name of the chain this run belongs to (for logs and errors)} */
     public String chainName() {
         return chainName;
     }
 
-    /** Whether a transform asked to close the client connection once the responses of this run are written. */
+    /** {@return whether a transform asked to close the client connection once the responses of this run are written} */
     public boolean closeClientConnection() {
         return closeClientConnection;
     }
 
-    /** Asks the runtime to close the client connection after this run's responses are written. */
+    /**
+     * Asks the runtime to close the client connection after this run's responses are written.
+     *
+     * @param close true to close the connection
+     */
     public void setCloseClientConnection(boolean close) {
         this.closeClientConnection = close;
     }
@@ -75,6 +92,8 @@ public final class ChainState {
     /**
      * Sends the current {@link #requests()} to the next transform and returns its responses. Call it at most once per
      * {@link Transform#transform} invocation; terminating transforms never call it.
+     *
+     * @return the responses of the rest of the chain, paired with the requests by {@link Message#requestId()}
      */
     public CompletionStage<java.util.List<Message>> callNextTransform() {
         return downChain.call(nextIndex++, this);
@@ -86,6 +105,13 @@ public final class ChainState {
      */
     @FunctionalInterface
     public interface DownChain {
+        /**
+         * Runs the transform at {@code index} with {@code state}.
+         *
+         * @param index how many times {@code state} called down-chain before (0 for the transform after the caller)
+         * @param state the run
+         * @return the responses of that transform
+         */
         CompletionStage<List<Message>> call(int index, ChainState state);
     }
 }

@@ -8,9 +8,9 @@ package dev.shotover.api;
  * {@link Message#setFrame(Frame)}. Safe to share between threads.
  */
 public interface Frame {
-    /** The protocol this frame belongs to. */
+    /** {@return the protocol this frame belongs to} */
     Protocol protocol();
 
-    /** How this frame is classified for filtering and counting; requests only. */
+    /** {@return how this frame is classified for filtering and counting; requests only} */
     QueryType queryType();
 }

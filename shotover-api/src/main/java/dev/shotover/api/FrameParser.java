@@ -11,6 +11,10 @@ import io.netty.buffer.ByteBuf;
 @FunctionalInterface
 public interface FrameParser {
     /**
+     * Parses one message.
+     *
+     * @param raw the message's bytes, from its reader index to its writer index
+     * @return the frame
      * @throws MessageParseException if the bytes are not a valid message of the protocol
      */
     Frame parse(ByteBuf raw);

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record MessageId(long high, long low) {
 
-    /** A fresh random id. Random rather than sequential, so ids from different connections never collide. */
+    /** {@return a fresh random id} Random rather than sequential, so ids from different connections never collide. */
     public static MessageId random() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return new MessageId(random.nextLong(), random.nextLong());

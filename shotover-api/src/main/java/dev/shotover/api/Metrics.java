@@ -10,20 +10,28 @@ package dev.shotover.api;
 public interface Metrics {
 
     /**
-     * The counter with this name and labels, created at zero on first use.
+     * {@return the counter with this name and labels, created at zero on first use}
      *
+     * @param name   the metric name, e.g. {@code shotover_chain_total_count}
      * @param labels alternating label names and values, e.g. {@code "chain", "main", "transform", "NullSink"}
      */
     Counter counter(String name, String... labels);
 
     /** A monotonically increasing count. Thread-safe. */
     interface Counter {
+        /**
+         * Adds to the count.
+         *
+         * @param amount how much to add, never negative
+         */
         void increment(long amount);
 
+        /** Adds one to the count. */
         default void increment() {
             increment(1);
         }
 
+        /** {@return the current count} */
         double count();
     }
 }

@@ -9,7 +9,9 @@ package dev.shotover.api;
 public enum Protocol {
     /** Valkey/Redis RESP2 and RESP3: responses come back in request order. */
     VALKEY("Valkey", true),
-    /** Cassandra CQL native protocol: responses are paired with requests by stream id and may come back in any order. */
+    /**
+     * Cassandra CQL native protocol: responses are paired with requests by stream id and may come back in any order.
+     */
     CASSANDRA("Cassandra", false),
     /** Kafka wire protocol: responses come back in request order on a connection. */
     KAFKA("Kafka", true);
@@ -22,12 +24,12 @@ public enum Protocol {
         this.inOrder = inOrder;
     }
 
-    /** The name Shotover uses in YAML and in error messages, e.g. {@code Valkey}. */
+    /** {@return the name Shotover uses in YAML and in error messages, e.g. {@code Valkey}} */
     public String displayName() {
         return displayName;
     }
 
-    /** True when the protocol requires responses in the order of their requests. */
+    /** {@return true when the protocol requires responses in the order of their requests} */
     public boolean isInOrder() {
         return inOrder;
     }

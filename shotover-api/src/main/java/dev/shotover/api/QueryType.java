@@ -5,10 +5,15 @@ package dev.shotover.api;
  * Shotover's: {@code Read}, {@code Write}, {@code ReadWrite}, {@code SchemaChange}, {@code PubSubMessage}.
  */
 public enum QueryType {
+    /** Reads data or metadata ({@code Read}). */
     READ("Read"),
+    /** Changes data ({@code Write}). */
     WRITE("Write"),
+    /** Both reads and changes state ({@code ReadWrite}). */
     READ_WRITE("ReadWrite"),
+    /** Changes the schema or cluster configuration ({@code SchemaChange}). */
     SCHEMA_CHANGE("SchemaChange"),
+    /** A published message ({@code PubSubMessage}). */
     PUB_SUB_MESSAGE("PubSubMessage");
 
     private final String yamlName;
@@ -17,7 +22,7 @@ public enum QueryType {
         this.yamlName = yamlName;
     }
 
-    /** The name used in topology files. */
+    /** {@return the name used in topology files} */
     public String yamlName() {
         return yamlName;
     }

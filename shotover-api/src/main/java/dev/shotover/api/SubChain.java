@@ -17,7 +17,9 @@ public interface SubChain {
      * Runs the sub-chain once. The stage completes with one response per request (the {@link Transform} contract),
      * or exceptionally when one of its transforms fails; the sub-chain instance may be used again afterwards.
      *
-     * @param parent the run of the owning transform: its local address and flush flag are passed on
+     * @param parent   the run of the owning transform: its local address and flush flag are passed on
+     * @param requests the batch to send through the sub-chain
+     * @return the sub-chain's responses
      */
     CompletionStage<List<Message>> process(ChainState parent, List<Message> requests);
 

@@ -6,10 +6,15 @@ package dev.shotover.api;
  */
 public interface SubChainFactory {
 
-    /** The sub-chain's name: its chain name in logs, errors and metrics. */
+    /** {@return the sub-chain's name: its chain name in logs, errors and metrics} */
     String name();
 
-    /** A new instance for one connection; call it from {@link TransformBuilder#build} on that connection's loop. */
+    /**
+     * {@return a new instance for one connection; call it from {@link TransformBuilder#build} on that connection's
+     * loop}
+     *
+     * @param context the owning transform's context for that connection
+     */
     SubChain build(TransformContext context);
 
     /** Releases shared resources of the sub-chain's transforms. Call from {@link TransformBuilder#close()}. */

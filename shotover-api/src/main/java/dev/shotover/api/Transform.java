@@ -30,7 +30,12 @@ import java.util.concurrent.CompletionStage;
  */
 public interface Transform {
 
-    /** Processes one run of the chain. See the class documentation for the contract. */
+    /**
+     * Processes one run of the chain. See the class documentation for the contract.
+     *
+     * @param state the run: its requests and the way to call the rest of the chain
+     * @return the responses, completed on the connection's event loop; a failed stage fails the run
+     */
     CompletionStage<List<Message>> transform(ChainState state);
 
     /**

@@ -9,12 +9,18 @@ import java.util.List;
  */
 public interface TransformBuilder {
 
-    /** A new per-connection instance. Called on the new connection's event loop; must not block. */
+    /**
+     * {@return a new per-connection instance} Called on the new connection's event loop; must not block.
+     *
+     * @param context the connection: its event loop, client address and allocator
+     */
     Transform build(TransformContext context);
 
     /**
      * Problems with the configuration, one sentence each, found at startup. Non-empty stops startup and every
      * message is reported under the chain and transform it belongs to.
+     *
+     * @return the problems, or an empty list
      */
     default List<String> validate() {
         return List.of();

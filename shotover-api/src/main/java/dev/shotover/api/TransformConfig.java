@@ -11,7 +11,7 @@ package dev.shotover.api;
 public interface TransformConfig {
 
     /**
-     * The user-given name of this transform occurrence, or null to use the type name. Names appear in logs,
+     * {@return the user-given name of this transform occurrence, or null to use the type name} Names appear in logs,
      * errors and metrics, and must be unique in a topology.
      */
     String name();
@@ -19,15 +19,19 @@ public interface TransformConfig {
     /**
      * Makes the shared builder. Called once at startup, off the event loops: blocking work (loading certificates,
      * resolving addresses) belongs here and never later.
+     *
+     * @param context the transform's place in the topology, its metrics and sub-chain factory
+     * @return the builder that makes the transform's instance for each client connection
+     * @throws Exception when the transform cannot be built; reported as a topology error naming the transform
      */
     TransformBuilder builder(BuildContext context) throws Exception;
 
-    /** Which protocols this transform accepts from up-chain. */
+    /** {@return which protocols this transform accepts from up-chain} */
     default UpChainProtocol upChainProtocol() {
         return UpChainProtocol.any();
     }
 
-    /** What this transform sends down-chain; {@link DownChainProtocol#terminating()} for sinks. */
+    /** {@return what this transform sends down-chain; {@link DownChainProtocol#terminating()} for sinks} */
     default DownChainProtocol downChainProtocol() {
         return DownChainProtocol.sameAsUpChain();
     }

@@ -9,19 +9,20 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public interface TransformContext {
 
-    /** The chain the instance runs in. */
+    /** {@return the chain the instance runs in} */
     String chainName();
 
-    /** The client's address. */
+    /** {@return the client's address} */
     SocketAddress clientAddress();
 
     /**
-     * The event loop of the client connection. Every call into the transform happens on it; open backend connections
+     * {@return the event loop of the client connection} Every call into the transform happens on it; open backend
+     * connections
      * on it (the runtime's sinks pass it to Netty's {@code Bootstrap.group}) and complete stages on it.
      */
     ScheduledExecutorService eventLoop();
 
-    /** The allocator for buffers written to the network. */
+    /** {@return the allocator for buffers written to the network} */
     ByteBufAllocator allocator();
 
     /**

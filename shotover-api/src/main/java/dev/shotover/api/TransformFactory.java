@@ -11,14 +11,17 @@ import java.util.List;
  */
 public interface TransformFactory {
 
-    /** The YAML name, e.g. {@code ValkeySinkSingle}; also the {@code transform} label of the transform's metrics. */
+    /**
+     * {@return the YAML name, e.g. {@code ValkeySinkSingle}; also the {@code transform} label of the transform's
+     * metrics}
+     */
     String typeName();
 
-    /** Historic names accepted in topology files, e.g. {@code RedisSinkSingle}. */
+    /** {@return historic names accepted in topology files, e.g. {@code RedisSinkSingle}} */
     default List<String> aliases() {
         return List.of();
     }
 
-    /** The type the YAML body binds to. */
+    /** {@return the type the YAML body binds to} */
     Class<? extends TransformConfig> configType();
 }

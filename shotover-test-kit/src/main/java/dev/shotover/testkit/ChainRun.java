@@ -61,38 +61,38 @@ public final class ChainRun {
         return call;
     }
 
-    /** The requests the test sent, as they were sent (the transform may have changed its batch since). */
+    /** {@return the requests the test sent, as they were sent (the transform may have changed its batch since)} */
     public List<Message> requests() {
         return requests;
     }
 
-    /** The chain state of this run, e.g. to check {@link ChainState#closeClientConnection()}. */
+    /** {@return the chain state of this run, e.g. to check {@link ChainState#closeClientConnection()}} */
     public ChainState state() {
         return state;
     }
 
-    /** The stage the transform returned. */
+    /** {@return the stage the transform returned} */
     public CompletableFuture<List<Message>> stage() {
         return stage;
     }
 
-    /** Whether the stage has completed, without running anything. */
+    /** {@return whether the stage has completed, without running anything} */
     public boolean isComplete() {
         return stage.isDone();
     }
 
-    /** Whether a transform asked to close the client connection after this run. */
+    /** {@return whether a transform asked to close the client connection after this run} */
     public boolean closeClientConnection() {
         return state.closeClientConnection();
     }
 
-    /** The down-chain calls this run made so far, oldest first. */
+    /** {@return the down-chain calls this run made so far, oldest first} */
     public List<DownChainCall> downChainCalls() {
         return List.copyOf(calls);
     }
 
     /**
-     * The batch this run passed down.
+     * {@return the batch this run passed down}
      *
      * @throws AssertionError unless the run made exactly one down-chain call
      */
@@ -107,6 +107,7 @@ public final class ChainRun {
     /**
      * Waits for the responses (running the event loop's pending tasks) and checks the transform's contract.
      *
+     * @return the responses, in the order the transform returned them
      * @throws AssertionError if the stage failed or cannot complete, or the contract was broken; the message says
      *                        which request got no response, which response is extra, and so on
      */
@@ -120,7 +121,7 @@ public final class ChainRun {
         return responses;
     }
 
-    /** The frames of {@link #responses()}, in order. */
+    /** {@return the frames of {@link #responses()}, in order} */
     public List<Frame> responseFrames() {
         List<Frame> frames = new ArrayList<>();
         for (Message response : responses()) {
@@ -130,8 +131,9 @@ public final class ChainRun {
     }
 
     /**
-     * The response carrying {@code request}'s id.
+     * {@return the response carrying {@code request}'s id}
      *
+     * @param request one of the requests of this run
      * @throws AssertionError if there is none (or the contract was broken, see {@link #responses()})
      */
     public Message responseTo(Message request) {
@@ -144,7 +146,7 @@ public final class ChainRun {
     }
 
     /**
-     * The exception the stage completed with (unwrapped from {@link CompletionException}).
+     * {@return the exception the stage completed with (unwrapped from {@link CompletionException})}
      *
      * @throws AssertionError if the stage completed normally or cannot complete
      */
@@ -166,6 +168,9 @@ public final class ChainRun {
     /**
      * Asserts that the run made exactly one down-chain call, whose batch was exactly these Valkey commands, in
      * order ({@link ValkeyMessages#frame(String)}). With no arguments: one call with an empty batch.
+     *
+     * @param commandLines the expected commands, e.g. {@code "SET foo bar"}
+     * @return this run, for chaining
      */
     public ChainRun assertPassedDownValkey(String... commandLines) {
         List<Frame> expected = new ArrayList<>();
@@ -175,7 +180,12 @@ public final class ChainRun {
         return assertPassedDownFrames(expected);
     }
 
-    /** Asserts that the run made exactly one down-chain call, whose batch had exactly these frames, in order. */
+    /**
+     * Asserts that the run made exactly one down-chain call, whose batch had exactly these frames, in order.
+     *
+     * @param frames the expected frames
+     * @return this run, for chaining
+     */
     public ChainRun assertPassedDownFrames(Frame... frames) {
         return assertPassedDownFrames(Arrays.asList(frames));
     }
@@ -193,7 +203,11 @@ public final class ChainRun {
         return this;
     }
 
-    /** Asserts that no request went down-chain: no call, or (for a non-terminating transform) an empty batch. */
+    /**
+     * Asserts that no request went down-chain: no call, or (for a non-terminating transform) an empty batch.
+     *
+     * @return this run, for chaining
+     */
     public ChainRun assertNothingPassedDown() {
         for (DownChainCall call : calls) {
             if (!call.requests().isEmpty()) {
@@ -207,6 +221,9 @@ public final class ChainRun {
     /**
      * Asserts that the responses (after the contract check of {@link #responses()}) have exactly these frames, in
      * order, unsolicited responses included.
+     *
+     * @param expected the expected frames
+     * @return this run, for chaining
      */
     public ChainRun assertResponses(Frame... expected) {
         List<Frame> actual = responseFrames();
@@ -217,7 +234,13 @@ public final class ChainRun {
         return this;
     }
 
-    /** Asserts that the response to {@code request} has frame {@code expected}. */
+    /**
+     * Asserts that the response to {@code request} has frame {@code expected}.
+     *
+     * @param request  one of the requests of this run
+     * @param expected the expected frame of its response
+     * @return this run, for chaining
+     */
     public ChainRun assertResponse(Message request, Frame expected) {
         Frame actual = responseTo(request).frame();
         if (!actual.equals(expected)) {
@@ -227,7 +250,12 @@ public final class ChainRun {
         return this;
     }
 
-    /** Asserts that the run failed with an exception whose message contains {@code messagePart}. */
+    /**
+     * Asserts that the run failed with an exception whose message contains {@code messagePart}.
+     *
+     * @param messagePart text the failure's message must contain
+     * @return this run, for chaining
+     */
     public ChainRun assertFailedWith(String messagePart) {
         Throwable failure = failure();
         if (failure.getMessage() == null || !failure.getMessage().contains(messagePart)) {

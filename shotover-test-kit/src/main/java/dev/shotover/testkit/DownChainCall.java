@@ -34,27 +34,29 @@ public final class DownChainCall {
         this.flush = flush;
     }
 
-    /** 0 for the first call this down-chain received, 1 for the next, ... across all runs of the tester. */
+    /** {@return 0 for the first call this down-chain received, 1 for the next, ... across all runs of the tester} */
     public int sequence() {
         return sequence;
     }
 
-    /** The index the chain state passed: how many times that run's state had called down-chain before. */
+    /** {@return the index the chain state passed: how many times that run's state had called down-chain before} */
     public int index() {
         return index;
     }
 
-    /** The chain name of the run that made the call. */
+    /** {@return the chain name of the run that made the call} */
     public String chainName() {
         return chainName;
     }
 
-    /** The requests passed down, as they were at the moment of the call (later edits of the list do not show). */
+    /**
+     * {@return the requests passed down, as they were at the moment of the call (later edits of the list do not show)}
+     */
     public List<Message> requests() {
         return requests;
     }
 
-    /** The frames of {@link #requests()}, parsed. */
+    /** {@return the frames of {@link #requests()}, parsed} */
     public List<Frame> frames() {
         List<Frame> frames = new ArrayList<>(requests.size());
         for (Message request : requests) {
@@ -63,7 +65,10 @@ public final class DownChainCall {
         return frames;
     }
 
-    /** The requests as {@link ValkeyMessages#describe(Message)} prints them, e.g. {@code [SET foo bar, GET foo]}. */
+    /**
+     * {@return the requests as {@link ValkeyMessages#describe(Message)} prints them, e.g.
+     * {@code [SET foo bar, GET foo]}}
+     */
     public List<String> describedRequests() {
         List<String> described = new ArrayList<>(requests.size());
         for (Message request : requests) {
@@ -72,17 +77,17 @@ public final class DownChainCall {
         return described;
     }
 
-    /** Whether the run was a flush run ({@link dev.shotover.api.ChainState#flush()}). */
+    /** {@return whether the run was a flush run ({@link dev.shotover.api.ChainState#flush()})} */
     public boolean flush() {
         return flush;
     }
 
-    /** Whether the call was answered (successfully or not). */
+    /** {@return whether the call was answered (successfully or not)} */
     public boolean isAnswered() {
         return responses.isDone();
     }
 
-    /** The stage handed to the transform. */
+    /** {@return the stage handed to the transform} */
     public CompletionStage<List<Message>> stage() {
         return responses;
     }
@@ -91,6 +96,7 @@ public final class DownChainCall {
      * Answers the call with exactly these responses. They are handed to the transform as they are: to simulate a
      * correct down-chain, give one response per request carrying its id ({@link Message#responseTo}).
      *
+     * @param responses the responses the transform gets back
      * @throws IllegalStateException if the call was already answered
      */
     public void respond(List<Message> responses) {
@@ -100,7 +106,11 @@ public final class DownChainCall {
         }
     }
 
-    /** Answers every request with {@code Message.responseTo(request, answer(request))}, in request order. */
+    /**
+     * Answers every request with {@code Message.responseTo(request, answer(request))}, in request order.
+     *
+     * @param answer the response frame for each request
+     */
     public void respondEach(Function<? super Message, ? extends Frame> answer) {
         respond(answerEach(requests, answer));
     }
@@ -108,6 +118,7 @@ public final class DownChainCall {
     /**
      * Completes the call's stage exceptionally, as a sink whose backend connection failed.
      *
+     * @param failure what the stage fails with
      * @throws IllegalStateException if the call was already answered
      */
     public void fail(Throwable failure) {

@@ -25,7 +25,12 @@ public final class FakeValkey {
     public FakeValkey() {
     }
 
-    /** Executes one command array and returns the reply. */
+    /**
+     * Executes one command.
+     *
+     * @param command a command array, e.g. {@code ValkeyFrame.command("SET", "foo", "bar")}
+     * @return the reply, an error reply for unknown commands or malformed arguments
+     */
     public ValkeyFrame execute(ValkeyFrame command) {
         String name = command.commandName();
         if (name == null) {
@@ -105,18 +110,27 @@ public final class FakeValkey {
         return new ValkeyFrame.Integer(value);
     }
 
-    /** The value stored at {@code key} as UTF-8 text, or null. */
+    /**
+     * {@return the value stored at {@code key} as UTF-8 text, or null}
+     *
+     * @param key the key
+     */
     public String get(String key) {
         byte[] value = strings.get(ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)));
         return value == null ? null : new String(value, StandardCharsets.UTF_8);
     }
 
-    /** Stores {@code value} at {@code key}, as {@code SET} would; for preparing a test. */
+    /**
+     * Stores {@code value} at {@code key}, as {@code SET} would; for preparing a test.
+     *
+     * @param key   the key
+     * @param value the value, stored as UTF-8
+     */
     public void set(String key, String value) {
         strings.put(ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)), value.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The number of keys. */
+    /** {@return the number of keys} */
     public int size() {
         return strings.size();
     }

@@ -33,6 +33,9 @@ public final class ScriptedDownChain implements ChainState.DownChain {
         /**
          * Answers {@code call} now ({@link DownChainCall#respond}, {@link DownChainCall#fail}) or leaves it for the
          * test to answer later. An exception thrown here fails the call, unless it was answered already.
+         *
+         * @param call the call to answer
+         * @throws Exception to fail the call
          */
         void answer(DownChainCall call) throws Exception;
     }
@@ -46,18 +49,33 @@ public final class ScriptedDownChain implements ChainState.DownChain {
         this.script = script;
     }
 
-    /** A down-chain following a custom script. */
+    /**
+     * {@return a down-chain following a custom script}
+     *
+     * @param description what the down-chain does, for assertion messages
+     * @param script      answers each call
+     */
     public static ScriptedDownChain scripted(String description, Script script) {
         return new ScriptedDownChain(Objects.requireNonNull(description), Objects.requireNonNull(script));
     }
 
-    /** Answers every request with {@code answer(request)}, in request order, at once. */
+    /**
+     * Answers every request with {@code answer(request)}, in request order, at once.
+     *
+     * @param answer the response frame for each request
+     * @return the down-chain, for {@link TransformTester#downChain(ScriptedDownChain)}
+     */
     public static ScriptedDownChain answering(Function<? super Message, ? extends Frame> answer) {
         Objects.requireNonNull(answer);
         return new ScriptedDownChain("answering each request", call -> call.respondEach(answer));
     }
 
-    /** Answers every Valkey command with {@code answer(commandFrame)}, in request order, at once. */
+    /**
+     * Answers every Valkey command with {@code answer(commandFrame)}, in request order, at once.
+     *
+     * @param answer the reply to each command
+     * @return the down-chain, for {@link TransformTester#downChain(ScriptedDownChain)}
+     */
     public static ScriptedDownChain answeringValkey(Function<? super ValkeyFrame, ? extends ValkeyFrame> answer) {
         Objects.requireNonNull(answer);
         return new ScriptedDownChain("answering each Valkey command",
@@ -67,13 +85,21 @@ public final class ScriptedDownChain implements ChainState.DownChain {
     /**
      * Answers each batch with whatever {@code batchAnswer} returns, as is: the way to simulate a down-chain that
      * reorders, drops or adds responses.
+     *
+     * @param batchAnswer the responses to each batch of requests
+     * @return the down-chain, for {@link TransformTester#downChain(ScriptedDownChain)}
      */
     public static ScriptedDownChain respondingWith(Function<List<Message>, List<Message>> batchAnswer) {
         Objects.requireNonNull(batchAnswer);
         return new ScriptedDownChain("answering each batch", call -> call.respond(batchAnswer.apply(call.requests())));
     }
 
-    /** Fails every call with {@code failure}, as a sink whose backend is gone. */
+    /**
+     * Fails every call with {@code failure}, as a sink whose backend is gone.
+     *
+     * @param failure what every call fails with
+     * @return the down-chain, for {@link TransformTester#downChain(ScriptedDownChain)}
+     */
     public static ScriptedDownChain failingWith(Throwable failure) {
         Objects.requireNonNull(failure);
         return new ScriptedDownChain("failing with " + failure, call -> call.fail(failure));
@@ -82,18 +108,24 @@ public final class ScriptedDownChain implements ChainState.DownChain {
     /**
      * Leaves every call unanswered: the test answers them with {@link #pendingCalls()} /
      * {@link DownChainCall#respond}, in any order and at any time, to test pipelining and asynchronous completion.
+     *
+     * @return the down-chain, for {@link TransformTester#downChain(ScriptedDownChain)}
      */
     public static ScriptedDownChain manual() {
         return new ScriptedDownChain("answered by the test", call -> {
         });
     }
 
-    /** A fresh in-memory Valkey ({@link FakeValkey}) answering every command. */
+    /** {@return a fresh in-memory Valkey ({@link FakeValkey}) answering every command} */
     public static ScriptedDownChain fakeValkey() {
         return fakeValkey(new FakeValkey());
     }
 
-    /** {@code store} answering every command; the test can read and prepare its data. */
+    /**
+     * {@return {@code store} answering every command; the test can read and prepare its data}
+     *
+     * @param store the in-memory Valkey
+     */
     public static ScriptedDownChain fakeValkey(FakeValkey store) {
         Objects.requireNonNull(store);
         return new ScriptedDownChain("an in-memory Valkey",
@@ -103,6 +135,8 @@ public final class ScriptedDownChain implements ChainState.DownChain {
     /**
      * Fails every call with an {@link AssertionError}: the default of {@link TransformTester}, for transforms that
      * must answer everything themselves.
+     *
+     * @return the down-chain, for {@link TransformTester#downChain(ScriptedDownChain)}
      */
     public static ScriptedDownChain unexpected() {
         return new ScriptedDownChain("not expected to be called", call -> call.fail(new AssertionError(
@@ -132,18 +166,18 @@ public final class ScriptedDownChain implements ChainState.DownChain {
         return call;
     }
 
-    /** Every call so far, oldest first. */
+    /** {@return every call so far, oldest first} */
     public synchronized List<DownChainCall> calls() {
         return Collections.unmodifiableList(new ArrayList<>(calls));
     }
 
-    /** The number of calls so far. */
+    /** {@return the number of calls so far} */
     public synchronized int callCount() {
         return calls.size();
     }
 
     /**
-     * The most recent call.
+     * {@return the most recent call}
      *
      * @throws AssertionError if there was none
      */
@@ -154,7 +188,7 @@ public final class ScriptedDownChain implements ChainState.DownChain {
         return calls.get(calls.size() - 1);
     }
 
-    /** The calls not answered yet, oldest first (for {@link #manual()}). */
+    /** {@return the calls not answered yet, oldest first (for {@link #manual()})} */
     public synchronized List<DownChainCall> pendingCalls() {
         List<DownChainCall> pending = new ArrayList<>();
         for (DownChainCall call : calls) {
@@ -165,7 +199,7 @@ public final class ScriptedDownChain implements ChainState.DownChain {
         return pending;
     }
 
-    /** Every request passed down so far, over all calls, in order. */
+    /** {@return every request passed down so far, over all calls, in order} */
     public synchronized List<Message> allPassedDown() {
         List<Message> all = new ArrayList<>();
         for (DownChainCall call : calls) {

@@ -17,7 +17,15 @@ import java.util.Objects;
 public record TestBuildContext(String chainName, Protocol upChainProtocol, Metrics metrics, String transformName,
                                String transformTypeName) implements BuildContext {
 
-    /** Rejects nulls: the runtime never passes any. */
+    /**
+     * Rejects nulls: the runtime never passes any.
+     *
+     * @param chainName         the chain's name
+     * @param upChainProtocol   the protocol arriving from up-chain
+     * @param metrics           the metrics registry, e.g. a {@link TestMetrics}
+     * @param transformName     the occurrence name
+     * @param transformTypeName the YAML type name
+     */
     public TestBuildContext {
         Objects.requireNonNull(chainName, "chainName");
         Objects.requireNonNull(upChainProtocol, "upChainProtocol");
@@ -26,7 +34,12 @@ public record TestBuildContext(String chainName, Protocol upChainProtocol, Metri
         Objects.requireNonNull(transformTypeName, "transformTypeName");
     }
 
-    /** A context for a transform of type {@code typeName} in a Valkey chain named {@code "test"}, fresh metrics. */
+    /**
+     * {@return a context for a transform of type {@code typeName} in a Valkey chain named {@code "test"}, fresh
+     * metrics}
+     *
+     * @param typeName the YAML type name, also used as the occurrence name
+     */
     public static TestBuildContext valkey(String typeName) {
         return new TestBuildContext("test", Protocol.VALKEY, new TestMetrics(), typeName, typeName);
     }

@@ -40,15 +40,17 @@ public final class TestEventLoop extends AbstractExecutorService implements Sche
     public TestEventLoop() {
     }
 
-    /** The virtual time in nanoseconds since this loop was created; moved only by {@link #advanceTimeBy}. */
+    /** {@return the virtual time in nanoseconds since this loop was created; moved only by {@link #advanceTimeBy}} */
     public synchronized long nanoTime() {
         return nowNanos;
     }
 
     /**
      * Runs every task that is due now, including tasks that those tasks submit, in submission order (scheduled
-     * tasks in deadline order). Returns how many ran. A task that throws is not swallowed: the exception propagates
-     * to the test after the task is removed.
+     * tasks in deadline order). A task that throws is not swallowed: the exception propagates to the test after the
+     * task is removed.
+     *
+     * @return how many tasks ran
      */
     public int runPendingTasks() {
         int ran = 0;
@@ -69,7 +71,9 @@ public final class TestEventLoop extends AbstractExecutorService implements Sche
     /**
      * Moves the virtual clock forward by {@code duration}, running each scheduled task when its deadline is reached
      * (so a task scheduled by another task within the window also runs), then runs what is due at the new time.
-     * Returns how many tasks ran.
+     *
+     * @param duration how far to move the clock; not negative
+     * @return how many tasks ran
      */
     public int advanceTimeBy(Duration duration) {
         if (duration.isNegative()) {
@@ -94,12 +98,12 @@ public final class TestEventLoop extends AbstractExecutorService implements Sche
         return ran + runPendingTasks();
     }
 
-    /** The number of queued tasks, due or not (cancelled tasks are removed when cancelled). */
+    /** {@return the number of queued tasks, due or not (cancelled tasks are removed when cancelled)} */
     public synchronized int pendingTasks() {
         return queue.size();
     }
 
-    /** The delay until the earliest scheduled task, or null when nothing is queued. */
+    /** {@return the delay until the earliest scheduled task, or null when nothing is queued} */
     public synchronized Duration nextDeadline() {
         Task<?> next = queue.peek();
         return next == null ? null : Duration.ofNanos(Math.max(0, next.deadlineNanos - nowNanos));

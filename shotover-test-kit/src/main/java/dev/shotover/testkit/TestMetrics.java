@@ -39,8 +39,9 @@ public final class TestMetrics implements Metrics {
     }
 
     /**
-     * The value of a counter, or 0 when it was never created.
+     * {@return the value of a counter, or 0 when it was never created}
      *
+     * @param name   the metric name
      * @param labels alternating label names and values, in any order
      */
     public double count(String name, String... labels) {
@@ -48,14 +49,19 @@ public final class TestMetrics implements Metrics {
         return counter == null ? 0 : counter.count();
     }
 
-    /** Whether a transform created this counter (looked it up at least once). */
+    /**
+     * {@return whether a transform created this counter (looked it up at least once)}
+     *
+     * @param name   the metric name
+     * @param labels alternating label names and values, in any order
+     */
     public boolean exists(String name, String... labels) {
         return counters.containsKey(key(name, labels));
     }
 
     /**
-     * Every counter created so far, keyed as Prometheus would print it ({@code name{label="value",...}} with labels
-     * sorted by name), sorted by key.
+     * {@return every counter created so far, keyed as Prometheus would print it ({@code name{label="value",...}} with
+     * labels sorted by name), sorted by key}
      */
     public Map<String, Double> snapshot() {
         Map<String, Double> values = new TreeMap<>();

@@ -32,7 +32,12 @@ public final class TestTransformContext implements TransformContext {
     private final AtomicInteger forceRunRequests = new AtomicInteger();
 
     /**
-     * @param allocator the allocator handed to the transform; buffers it allocates are the transform's to release
+     * Creates a context.
+     *
+     * @param chainName     the chain's name
+     * @param clientAddress the simulated client's address
+     * @param eventLoop     the event loop the transform runs on
+     * @param allocator     the allocator handed to the transform; buffers it allocates are the transform's to release
      */
     public TestTransformContext(String chainName, SocketAddress clientAddress, TestEventLoop eventLoop,
                                 ByteBufAllocator allocator) {
@@ -42,7 +47,12 @@ public final class TestTransformContext implements TransformContext {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
     }
 
-    /** A context for chain {@code chainName}, client {@link #DEFAULT_CLIENT}, a new event loop, unpooled buffers. */
+    /**
+     * {@return a context for chain {@code chainName}, client {@link #DEFAULT_CLIENT}, a new event loop, unpooled
+     * buffers}
+     *
+     * @param chainName the chain's name
+     */
     public static TestTransformContext forChain(String chainName) {
         return new TestTransformContext(chainName, DEFAULT_CLIENT, new TestEventLoop(),
                 UnpooledByteBufAllocator.DEFAULT);
@@ -64,7 +74,7 @@ public final class TestTransformContext implements TransformContext {
         return eventLoop;
     }
 
-    /** The event loop with its test controls (virtual clock, pending tasks). */
+    /** {@return the event loop with its test controls (virtual clock, pending tasks)} */
     public TestEventLoop testEventLoop() {
         return eventLoop;
     }
@@ -80,7 +90,7 @@ public final class TestTransformContext implements TransformContext {
         forceRunRequests.incrementAndGet();
     }
 
-    /** How often the transform called {@link #forceRunChain()}. */
+    /** {@return how often the transform called {@link #forceRunChain()}} */
     public int forceRunRequests() {
         return forceRunRequests.get();
     }

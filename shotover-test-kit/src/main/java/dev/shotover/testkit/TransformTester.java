@@ -70,9 +70,11 @@ public final class TransformTester implements AutoCloseable {
     }
 
     /**
-     * A tester that makes the builder from {@code config} on first use. Whether the transform is terminating comes
-     * from {@link TransformConfig#downChainProtocol()}; the type name defaults to the config's class name without a
-     * trailing {@code Config}, as the runtime names unregistered configs.
+     * {@return a tester that makes the builder from {@code config} on first use} Whether the transform is terminating
+     * comes from {@link TransformConfig#downChainProtocol()}; the type name defaults to the config's class name
+     * without a trailing {@code Config}, as the runtime names unregistered configs.
+     *
+     * @param config the transform's configuration, as the YAML would bind it
      */
     public static TransformTester forConfig(TransformConfig config) {
         Objects.requireNonNull(config, "config");
@@ -82,7 +84,11 @@ public final class TransformTester implements AutoCloseable {
         return tester;
     }
 
-    /** A tester for an existing builder; {@link #close()} leaves the builder open (it is the caller's). */
+    /**
+     * {@return a tester for an existing builder; {@link #close()} leaves the builder open (it is the caller's)}
+     *
+     * @param builder the transform's builder
+     */
     public static TransformTester forBuilder(TransformBuilder builder) {
         Objects.requireNonNull(builder, "builder");
         TransformTester tester = new TransformTester(null, builder, null);
@@ -90,7 +96,11 @@ public final class TransformTester implements AutoCloseable {
         return tester;
     }
 
-    /** A tester for an existing per-connection instance; {@link #close()} closes it. */
+    /**
+     * {@return a tester for an existing per-connection instance; {@link #close()} closes it}
+     *
+     * @param transform the instance
+     */
     public static TransformTester forTransform(Transform transform) {
         Objects.requireNonNull(transform, "transform");
         TransformTester tester = new TransformTester(null, null, transform);
@@ -109,28 +119,48 @@ public final class TransformTester implements AutoCloseable {
 
     // ---- set-up, before the first run ----
 
-    /** The YAML type name the build context reports, e.g. {@code ValkeyGetRewrite}. */
+    /**
+     * Sets the YAML type name the build context reports, e.g. {@code ValkeyGetRewrite}.
+     *
+     * @param typeName the type name
+     * @return this tester
+     */
     public TransformTester typeName(String typeName) {
         requireNotStarted();
         this.typeName = Objects.requireNonNull(typeName);
         return this;
     }
 
-    /** The chain name (default {@code "test"}). */
+    /**
+     * Sets the chain name (default {@code "test"}).
+     *
+     * @param chainName the chain name
+     * @return this tester
+     */
     public TransformTester chainName(String chainName) {
         requireNotStarted();
         this.chainName = Objects.requireNonNull(chainName);
         return this;
     }
 
-    /** The protocol arriving from up-chain (default Valkey); decides whether responses must keep request order. */
+    /**
+     * Sets the protocol arriving from up-chain (default Valkey); decides whether responses must keep request order.
+     *
+     * @param protocol the up-chain protocol
+     * @return this tester
+     */
     public TransformTester protocol(Protocol protocol) {
         requireNotStarted();
         this.protocol = Objects.requireNonNull(protocol);
         return this;
     }
 
-    /** The simulated client's address ({@link dev.shotover.api.TransformContext#clientAddress()}). */
+    /**
+     * Sets the simulated client's address ({@link dev.shotover.api.TransformContext#clientAddress()}).
+     *
+     * @param clientAddress the client's address
+     * @return this tester
+     */
     public TransformTester clientAddress(SocketAddress clientAddress) {
         requireNotStarted();
         this.clientAddress = Objects.requireNonNull(clientAddress);
@@ -138,8 +168,11 @@ public final class TransformTester implements AutoCloseable {
     }
 
     /**
-     * The rest of the chain. Without one, a down-chain call fails the run ({@link ScriptedDownChain#unexpected()}).
-     * May be changed between runs (a new script applies to later calls).
+     * Sets the rest of the chain. Without one, a down-chain call fails the run
+     * ({@link ScriptedDownChain#unexpected()}). May be changed between runs (a new script applies to later calls).
+     *
+     * @param downChain the rest of the chain
+     * @return this tester
      */
     public TransformTester downChain(ScriptedDownChain downChain) {
         this.downChain = Objects.requireNonNull(downChain);
@@ -150,6 +183,9 @@ public final class TransformTester implements AutoCloseable {
      * Declares whether the transform ends its chain, for the down-chain check: a terminating transform must never
      * call down-chain, any other exactly once per run. Known from the config with {@link #forConfig}; unknown
      * otherwise, and then at most one call per run is allowed.
+     *
+     * @param terminating whether the transform ends its chain
+     * @return this tester
      */
     public TransformTester terminating(boolean terminating) {
         this.terminating = terminating;
@@ -158,7 +194,7 @@ public final class TransformTester implements AutoCloseable {
 
     // ---- the parts ----
 
-    /** The builder, made from the config on first call. */
+    /** {@return the builder, made from the config on first call} */
     public TransformBuilder builder() {
         if (builder == null && config != null) {
             if (!config.upChainProtocol().accepts(protocol)) {
@@ -182,8 +218,8 @@ public final class TransformTester implements AutoCloseable {
     }
 
     /**
-     * The builder's configuration problems ({@link TransformBuilder#validate()}), empty when it is valid or when the
-     * tester was given a transform instance.
+     * {@return the builder's configuration problems ({@link TransformBuilder#validate()}), empty when it is valid or
+     * when the tester was given a transform instance}
      */
     public List<String> validationProblems() {
         if (problems == null) {
@@ -194,7 +230,7 @@ public final class TransformTester implements AutoCloseable {
     }
 
     /**
-     * The per-connection instance, built on first call.
+     * {@return the per-connection instance, built on first call}
      *
      * @throws AssertionError if the builder reported configuration problems
      */
@@ -213,7 +249,7 @@ public final class TransformTester implements AutoCloseable {
         return transform;
     }
 
-    /** The connection context the instance was (or will be) built with. */
+    /** {@return the connection context the instance was (or will be) built with} */
     public TestTransformContext context() {
         if (context == null) {
             context = new TestTransformContext(chainName, clientAddress, eventLoop, UnpooledByteBufAllocator.DEFAULT);
@@ -221,27 +257,27 @@ public final class TransformTester implements AutoCloseable {
         return context;
     }
 
-    /** The simulated event loop: run its tasks or move its clock. */
+    /** {@return the simulated event loop: run its tasks or move its clock} */
     public TestEventLoop eventLoop() {
         return eventLoop;
     }
 
-    /** The metrics the transform registered through its build context. */
+    /** {@return the metrics the transform registered through its build context} */
     public TestMetrics metrics() {
         return metrics;
     }
 
-    /** The current down-chain. */
+    /** {@return the current down-chain} */
     public ScriptedDownChain downChain() {
         return downChain;
     }
 
-    /** The chain name used for runs. */
+    /** {@return the chain name used for runs} */
     public String chainName() {
         return chainName;
     }
 
-    /** The up-chain protocol used for runs. */
+    /** {@return the up-chain protocol used for runs} */
     public Protocol protocol() {
         return protocol;
     }
@@ -252,27 +288,42 @@ public final class TransformTester implements AutoCloseable {
 
     // ---- runs ----
 
-    /** Runs the chain with these requests as one batch (a client pipelining them). */
+    /**
+     * Runs the chain with these requests as one batch (a client pipelining them).
+     *
+     * @param requests the batch
+     * @return the run, to inspect and assert on
+     */
     public ChainRun send(Message... requests) {
         return send(Arrays.asList(requests));
     }
 
-    /** Runs the chain with these requests as one batch; the list is copied. */
+    /**
+     * Runs the chain with these requests as one batch; the list is copied.
+     *
+     * @param requests the batch
+     * @return the run, to inspect and assert on
+     */
     public ChainRun send(List<Message> requests) {
         return run(new ArrayList<>(requests), false);
     }
 
-    /** Runs the chain with one request per command line ({@link ValkeyMessages#request(String)}) as one batch. */
+    /**
+     * Runs the chain with one request per command line ({@link ValkeyMessages#request(String)}) as one batch.
+     *
+     * @param commandLines the commands, e.g. {@code "SET foo bar"}
+     * @return the run, to inspect and assert on
+     */
     public ChainRun sendValkey(String... commandLines) {
         return send(ValkeyMessages.requests(commandLines));
     }
 
-    /** The final run of a connection: empty batch, {@link ChainState#flush()} true. */
+    /** {@return the final run of a connection: empty batch, {@link ChainState#flush()} true} */
     public ChainRun flush() {
         return run(new ArrayList<>(), true);
     }
 
-    /** A run with an empty batch and no flush, as the runtime does after {@code forceRunChain()}. */
+    /** {@return a run with an empty batch and no flush, as the runtime does after {@code forceRunChain()}} */
     public ChainRun runForced() {
         return run(new ArrayList<>(), false);
     }

@@ -21,12 +21,20 @@ public final class ValkeyMessages {
     private ValkeyMessages() {
     }
 
-    /** A request message for one command line, e.g. {@code request("GET foo")}. */
+    /**
+     * {@return a request message for one command line, e.g. {@code request("GET foo")}}
+     *
+     * @param commandLine words separated by spaces; double quotes keep spaces inside a word
+     */
     public static Message request(String commandLine) {
         return Message.fromFrame(frame(commandLine));
     }
 
-    /** A mutable list of request messages, one per command line, in order: a batch as a client pipelines it. */
+    /**
+     * {@return a mutable list of request messages, one per command line, in order: a batch as a client pipelines it}
+     *
+     * @param commandLines the commands, e.g. {@code "SET foo bar"}
+     */
     public static List<Message> requests(String... commandLines) {
         List<Message> requests = new ArrayList<>(commandLines.length);
         for (String line : commandLines) {
@@ -35,12 +43,20 @@ public final class ValkeyMessages {
         return requests;
     }
 
-    /** A request message whose command array has exactly these parts (no splitting or quoting). */
+    /**
+     * {@return a request message whose command array has exactly these parts (no splitting or quoting)}
+     *
+     * @param parts the command name and its arguments
+     */
     public static Message command(String... parts) {
         return Message.fromFrame(ValkeyFrame.command(parts));
     }
 
-    /** The command array of a command line, as a client sends it: an array of bulk strings. */
+    /**
+     * {@return the command array of a command line, as a client sends it: an array of bulk strings}
+     *
+     * @param commandLine words separated by spaces; double quotes keep spaces inside a word
+     */
     public static ValkeyFrame.Array frame(String commandLine) {
         List<String> words = split(commandLine);
         if (words.isEmpty()) {
@@ -50,9 +66,11 @@ public final class ValkeyMessages {
     }
 
     /**
-     * A short readable form of a Valkey frame for assertion messages: a command array as its words
+     * {@return a short readable form of a Valkey frame for assertion messages: a command array as its words
      * ({@code GET foo}), a bulk string in quotes, an error with a leading {@code -}, other frames as their record
-     * text.
+     * text}
+     *
+     * @param frame the frame to describe
      */
     public static String describe(Frame frame) {
         if (!(frame instanceof ValkeyFrame valkey)) {
@@ -86,7 +104,11 @@ public final class ValkeyMessages {
         return valkey.toString();
     }
 
-    /** {@link #describe(Frame)} of a message's frame, with {@code <unparseable: ...>} if it does not parse. */
+    /**
+     * {@return {@link #describe(Frame)} of a message's frame, with {@code <unparseable: ...>} if it does not parse}
+     *
+     * @param message the message to describe
+     */
     public static String describe(Message message) {
         try {
             return describe(message.frame());

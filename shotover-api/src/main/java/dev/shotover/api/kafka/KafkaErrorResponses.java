@@ -30,8 +30,12 @@ public final class KafkaErrorResponses {
     }
 
     /**
-     * The error response to {@code request}, with its request id set.
+     * {@return the error response to {@code request}, with its request id set}
      *
+     * @param request the request to answer
+     * @param kind    what kind of failure it reports: {@code REJECTED} becomes {@code POLICY_VIOLATION}, anything
+     *                else {@code UNKNOWN_SERVER_ERROR}
+     * @param text    the error message, in the APIs' error message fields
      * @throws UnsupportedOperationException if the request cannot be decoded, or its API has no error response
      */
     public static Message errorResponse(Message request, ErrorKind kind, String text) {
@@ -45,7 +49,14 @@ public final class KafkaErrorResponses {
         return Message.responseTo(request, errorFrame(frame, kind, text));
     }
 
-    /** The error response frame to {@code request}; see the class documentation. */
+    /**
+     * {@return the error response frame to {@code request}; see the class documentation}
+     *
+     * @param request the request to answer
+     * @param kind    what kind of failure it reports: {@code REJECTED} becomes {@code POLICY_VIOLATION}, anything
+     *                else {@code UNKNOWN_SERVER_ERROR}
+     * @param text    the error message, in the APIs' error message fields
+     */
     public static KafkaFrame errorFrame(KafkaFrame.Request request, ErrorKind kind, String text) {
         ApiException error = kind == ErrorKind.REJECTED ? new PolicyViolationException(text)
                 : new UnknownServerException(text);

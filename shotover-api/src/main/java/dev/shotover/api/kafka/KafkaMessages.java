@@ -34,33 +34,51 @@ public final class KafkaMessages {
     private KafkaMessages() {
     }
 
-    /** The API key id of a request message. */
+    /**
+     * {@return the API key id of a request message}
+     *
+     * @param request a Kafka request, raw or decoded
+     */
     public static short requestApiKey(Message request) {
         ByteBuf raw = rawOf(request);
         return raw != null ? requestApiKey(raw) : request.frame(KafkaFrame.class).apiKey().id;
     }
 
-    /** The API version of a request message. */
+    /**
+     * {@return the API version of a request message}
+     *
+     * @param request a Kafka request, raw or decoded
+     */
     public static short requestApiVersion(Message request) {
         ByteBuf raw = rawOf(request);
         return raw != null ? requestApiVersion(raw) : request.frame(KafkaFrame.class).apiVersion();
     }
 
-    /** The correlation id of a request message. */
+    /**
+     * {@return the correlation id of a request message}
+     *
+     * @param request a Kafka request, raw or decoded
+     */
     public static int requestCorrelationId(Message request) {
         ByteBuf raw = rawOf(request);
         return raw != null ? requestCorrelationId(raw) : request.frame(KafkaFrame.class).correlationId();
     }
 
-    /** The correlation id of a response message. */
+    /**
+     * {@return the correlation id of a response message}
+     *
+     * @param response a Kafka response, raw or decoded
+     */
     public static int responseCorrelationId(Message response) {
         ByteBuf raw = rawOf(response);
         return raw != null ? responseCorrelationId(raw) : response.frame(KafkaFrame.class).correlationId();
     }
 
     /**
-     * False only for a Produce request with {@code acks=0}, which the broker never answers. A request too short or
-     * malformed to tell is assumed to expect a response (the broker will deal with it).
+     * {@return false only for a Produce request with {@code acks=0}, which the broker never answers} A request too
+     * short or malformed to tell is assumed to expect a response (the broker will deal with it).
+     *
+     * @param request a Kafka request, raw or decoded
      */
     public static boolean expectsResponse(Message request) {
         ByteBuf raw = rawOf(request);
@@ -70,23 +88,48 @@ public final class KafkaMessages {
         return !(request.frame() instanceof KafkaFrame.Request frame) || frame.expectsResponse();
     }
 
+    /**
+     * {@return the API key id of a request}
+     *
+     * @param raw a complete request, size prefix included; not changed
+     */
     public static short requestApiKey(ByteBuf raw) {
         return raw.getShort(raw.readerIndex() + SIZE_PREFIX_LENGTH);
     }
 
+    /**
+     * {@return the API version of a request}
+     *
+     * @param raw a complete request, size prefix included; not changed
+     */
     public static short requestApiVersion(ByteBuf raw) {
         return raw.getShort(raw.readerIndex() + SIZE_PREFIX_LENGTH + 2);
     }
 
+    /**
+     * {@return the correlation id of a request}
+     *
+     * @param raw a complete request, size prefix included; not changed
+     */
     public static int requestCorrelationId(ByteBuf raw) {
         return raw.getInt(raw.readerIndex() + SIZE_PREFIX_LENGTH + 4);
     }
 
+    /**
+     * {@return the correlation id of a response}
+     *
+     * @param raw a complete response, size prefix included; not changed
+     */
     public static int responseCorrelationId(ByteBuf raw) {
         return raw.getInt(raw.readerIndex() + SIZE_PREFIX_LENGTH);
     }
 
-    /** See {@link #expectsResponse(Message)}; reads {@code acks} of a Produce request by skipping its header. */
+    /**
+     * See {@link #expectsResponse(Message)}; reads {@code acks} of a Produce request by skipping its header.
+     *
+     * @param raw a complete request, size prefix included; not changed
+     * @return false only for a Produce request with {@code acks=0}
+     */
     public static boolean expectsResponse(ByteBuf raw) {
         if (raw.readableBytes() < MIN_REQUEST_LENGTH || requestApiKey(raw) != PRODUCE) {
             return true;

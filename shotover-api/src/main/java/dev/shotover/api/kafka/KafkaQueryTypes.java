@@ -53,12 +53,21 @@ public final class KafkaQueryTypes {
     private KafkaQueryTypes() {
     }
 
-    /** The classification of {@code apiKey}; {@link QueryType#READ_WRITE} for APIs not listed above. */
+    /**
+     * {@return the classification of {@code apiKey}; {@link QueryType#READ_WRITE} for APIs not listed above}
+     *
+     * @param apiKey the API
+     */
     public static QueryType of(ApiKeys apiKey) {
         return TYPES.getOrDefault(apiKey, QueryType.READ_WRITE);
     }
 
-    /** The classification of a raw API key id; {@link QueryType#READ_WRITE} for ids this client library does not know. */
+    /**
+     * {@return the classification of a raw API key id; {@link QueryType#READ_WRITE} for ids kafka-clients does not
+     * know}
+     *
+     * @param apiKeyId the API key id from a request header
+     */
     public static QueryType of(short apiKeyId) {
         return ApiKeys.hasId(apiKeyId) ? of(ApiKeys.forId(apiKeyId)) : QueryType.READ_WRITE;
     }

@@ -27,17 +27,29 @@ import org.apache.kafka.common.header.Header;
  */
 public record KafkaRecord(String topic, Uuid topicId, int partition, long offset, long timestamp, ByteBuffer key,
                           ByteBuffer value, List<Header> headers) {
+    /**
+     * Checks the topic id and keeps an immutable copy of the headers.
+     *
+     * @param topic     the topic name, or null
+     * @param topicId   the topic id, or {@link Uuid#ZERO_UUID}
+     * @param partition the partition index
+     * @param offset    the record's offset
+     * @param timestamp the record's timestamp (ms), or -1
+     * @param key       the key, or null
+     * @param value     the value, or null
+     * @param headers   the record headers, in order
+     */
     public KafkaRecord {
         Objects.requireNonNull(topicId, "topicId");
         headers = List.copyOf(headers);
     }
 
-    /** The key's bytes (a copy), or null. */
+    /** {@return the key's bytes (a copy), or null} */
     public byte[] keyBytes() {
         return copy(key);
     }
 
-    /** The value's bytes (a copy), or null. */
+    /** {@return the value's bytes (a copy), or null} */
     public byte[] valueBytes() {
         return copy(value);
     }

@@ -58,14 +58,24 @@ public final class KafkaRecords {
     public interface ValueMapper extends Function<KafkaRecord, byte[]> {
     }
 
-    /** Every record of a Produce request or Fetch/ShareFetch response, in order; an empty list for other frames. */
+    /**
+     * {@return every record of a Produce request or Fetch/ShareFetch response, in order; an empty list for other
+     * frames}
+     *
+     * @param frame a decoded Kafka request or response
+     */
     public static List<KafkaRecord> read(KafkaFrame frame) {
         List<KafkaRecord> records = new ArrayList<>();
         forEach(frame, records::add);
         return records;
     }
 
-    /** Calls {@code visitor} with every record of a Produce request or Fetch/ShareFetch response, in order. */
+    /**
+     * Calls {@code visitor} with every record of a Produce request or Fetch/ShareFetch response, in order.
+     *
+     * @param frame   a decoded Kafka request or response
+     * @param visitor called once per record
+     */
     public static void forEach(KafkaFrame frame, Consumer<KafkaRecord> visitor) {
         for (PartitionRecords partition : partitions(frame)) {
             if (partition.records() instanceof MemoryRecords records) {
@@ -82,6 +92,8 @@ public final class KafkaRecords {
      * Replaces record values in the Produce request or Fetch/ShareFetch response of {@code message}, decoding it,
      * and marks the message changed ({@link Message#invalidateCache()}) when a value changed.
      *
+     * @param message  a Kafka Produce request or Fetch/ShareFetch response; other messages are left alone
+     * @param newValue the new value of each record
      * @return the number of values that changed
      */
     public static int replaceValues(Message message, ValueMapper newValue) {
@@ -96,6 +108,8 @@ public final class KafkaRecords {
      * Replaces record values in a frame's record batches (see the class documentation for what is kept). The
      * frame is changed in place; call {@link Message#invalidateCache()} on its message if this returns more than 0.
      *
+     * @param frame    a decoded Kafka request or response; frames without records are left alone
+     * @param newValue the new value of each record
      * @return the number of values that changed
      */
     public static int replaceValues(KafkaFrame frame, ValueMapper newValue) {

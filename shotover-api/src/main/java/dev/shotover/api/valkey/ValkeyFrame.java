@@ -32,7 +32,7 @@ public sealed interface ValkeyFrame extends Frame {
         return command != null && READ_COMMANDS.contains(command) ? QueryType.READ : QueryType.WRITE;
     }
 
-    /** The upper-cased command name when this is a command array of strings, else null. */
+    /** {@return the upper-cased command name when this is a command array of strings, else null} */
     default String commandName() {
         if (this instanceof Array array && !array.elements().isEmpty()) {
             ValkeyFrame first = array.elements().get(0);
@@ -67,6 +67,7 @@ public sealed interface ValkeyFrame extends Frame {
 
     /** {@code $3\r\nfoo}: binary-safe. */
     record BulkString(byte[] value) implements ValkeyFrame {
+        /** {@return the value decoded as UTF-8} */
         public String asString() {
             return new String(value, StandardCharsets.UTF_8);
         }
@@ -89,6 +90,11 @@ public sealed interface ValkeyFrame extends Frame {
 
     /** {@code *2\r\n...}. */
     record Array(List<ValkeyFrame> elements) implements ValkeyFrame {
+        /**
+         * Keeps an immutable copy.
+         *
+         * @param elements the elements, in order
+         */
         public Array {
             elements = List.copyOf(elements);
         }
@@ -158,6 +164,12 @@ public sealed interface ValkeyFrame extends Frame {
 
     /** {@code %2\r\n...}: keys and values alternate in {@code keysAndValues}, in wire order. */
     record Map(List<ValkeyFrame> keysAndValues) implements ValkeyFrame {
+        /**
+         * Keeps an immutable copy.
+         *
+         * @param keysAndValues keys and values, alternating
+         * @throws IllegalArgumentException if the number of elements is odd
+         */
         public Map {
             keysAndValues = List.copyOf(keysAndValues);
             if (keysAndValues.size() % 2 != 0) {
@@ -168,6 +180,11 @@ public sealed interface ValkeyFrame extends Frame {
 
     /** {@code ~3\r\n...}. */
     record Set(List<ValkeyFrame> elements) implements ValkeyFrame {
+        /**
+         * Keeps an immutable copy.
+         *
+         * @param elements the elements, in wire order
+         */
         public Set {
             elements = List.copyOf(elements);
         }
@@ -175,6 +192,11 @@ public sealed interface ValkeyFrame extends Frame {
 
     /** {@code >3\r\n...}: an out-of-band push (pub/sub message, client-tracking invalidation). */
     record Push(List<ValkeyFrame> elements) implements ValkeyFrame {
+        /**
+         * Keeps an immutable copy.
+         *
+         * @param elements the elements, in order (the first names the kind of push)
+         */
         public Push {
             elements = List.copyOf(elements);
         }
@@ -182,6 +204,12 @@ public sealed interface ValkeyFrame extends Frame {
 
     /** {@code |1\r\n...} attributes followed by the reply they describe; together they form one message. */
     record Attribute(List<ValkeyFrame> keysAndValues, ValkeyFrame reply) implements ValkeyFrame {
+        /**
+         * Keeps an immutable copy of the attributes.
+         *
+         * @param keysAndValues attribute keys and values, alternating
+         * @param reply         the reply they describe
+         */
         public Attribute {
             keysAndValues = List.copyOf(keysAndValues);
         }
@@ -189,7 +217,11 @@ public sealed interface ValkeyFrame extends Frame {
 
     // ---- helpers ----
 
-    /** A command as clients send it: an array of bulk strings. */
+    /**
+     * {@return a command as clients send it: an array of bulk strings}
+     *
+     * @param parts the command name and its arguments, encoded as UTF-8
+     */
     static Array command(String... parts) {
         List<ValkeyFrame> elements = new ArrayList<>(parts.length);
         for (String part : parts) {
@@ -198,20 +230,30 @@ public sealed interface ValkeyFrame extends Frame {
         return new Array(elements);
     }
 
+    /**
+     * {@return a bulk string holding {@code value} as UTF-8}
+     *
+     * @param value the text
+     */
     static BulkString bulk(String value) {
         return new BulkString(value.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** An error reply; {@code message} includes the code, e.g. {@code "ERR unknown command"}. */
+    /**
+     * {@return an error reply; {@code message} includes the code, e.g. {@code "ERR unknown command"}}
+     *
+     * @param message the error text, code first
+     */
     static Error error(String message) {
         return new Error(message);
     }
 
+    /** {@return the {@code +OK} reply} */
     static SimpleString ok() {
         return new SimpleString("OK");
     }
 
-    /** True for error replies, RESP2 or RESP3. */
+    /** {@return true for error replies, RESP2 or RESP3} */
     default boolean isError() {
         return this instanceof Error || this instanceof BulkError;
     }
