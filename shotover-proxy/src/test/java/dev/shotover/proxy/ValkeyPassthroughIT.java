@@ -265,6 +265,26 @@ class ValkeyPassthroughIT {
     }
 
     @Test
+    void redisCliPipeMassInsertion() throws Exception {
+        // redis-cli --pipe streams while reading replies and ends with "\r\n" plus an ECHO marker
+        StringBuilder commands = new StringBuilder();
+        for (int i = 0; i < 50_000; i++) {
+            commands.append(RawRespClient.command("SET", "pipe:" + i, "value:" + i));
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("pipe", ".resp");
+        java.nio.file.Files.writeString(file, commands);
+        Process cli = new ProcessBuilder("redis-cli", "-h", proxyAddress.getHostString(),
+                "-p", String.valueOf(proxyAddress.getPort()), "--pipe")
+                .redirectInput(file.toFile()).redirectErrorStream(true).start();
+        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).contains("errors: 0, replies: 50000");
+        assertThat(cli.exitValue()).isZero();
+        assertThat(jedis.get("pipe:49999")).isEqualTo("value:49999");
+        java.nio.file.Files.delete(file);
+    }
+
+    @Test
     void lettuceWithResp3AndAsyncPipelining() throws Exception {
         RedisClient client = RedisClient.create(RedisURI.create("redis://" + proxyAddress.getHostString() + ":"
                 + proxyAddress.getPort()));

@@ -53,6 +53,10 @@ public final class ValkeyMessageDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        skipEmptyLines(in);
+        if (!in.isReadable()) {
+            return;
+        }
         int length;
         try {
             length = scanner.scan(in);
@@ -66,6 +70,22 @@ public final class ValkeyMessageDecoder extends ByteToMessageDecoder {
         }
         out.add(Message.fromRaw(Protocol.VALKEY, in.readRetainedSlice(length), parser,
                 readNanos != 0 ? readNanos : System.nanoTime()));
+    }
+
+    /**
+     * Skips CR and LF bytes where a message would start. Redis ignores empty lines between commands (they are empty
+     * inline commands), and {@code redis-cli --pipe} relies on it: it sends {@code \r\n} before its final ECHO. No
+     * RESP message starts with CR or LF, so this never hides a malformed message, and it only ever runs at a message
+     * boundary: a partly scanned message starts with its type byte.
+     */
+    private static void skipEmptyLines(ByteBuf in) {
+        while (in.isReadable()) {
+            byte b = in.getByte(in.readerIndex());
+            if (b != '\r' && b != '\n') {
+                return;
+            }
+            in.skipBytes(1);
+        }
     }
 
     /** The first byte of the last message decoded on this channel (e.g. {@code '>'} for a push), 0 before any. */

@@ -52,6 +52,19 @@ class ValkeyCodecChannelTest {
     }
 
     @Test
+    void emptyLinesBetweenMessagesAreSkippedAsRedisDoes() {
+        // redis-cli --pipe sends "\r\n" before its closing ECHO; Redis ignores empty lines between commands
+        channel.writeInbound(input("\r\n*1\r\n$4\r\nPING\r\n\r\n\n"));
+        channel.writeInbound(input("\r"));
+        channel.writeInbound(input("\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n"));
+        List<Message> messages = readMessages();
+        assertThat(messages).hasSize(2);
+        assertThat(messages.get(0).frame()).isEqualTo(dev.shotover.api.valkey.ValkeyFrame.command("PING"));
+        assertThat(messages.get(1).frame()).isEqualTo(dev.shotover.api.valkey.ValkeyFrame.command("ECHO", "hi"));
+        messages.forEach(Message::release);
+    }
+
+    @Test
     void unmodifiedMessagesAreWrittenAsTheVeryBytesReceived() {
         byte[] wire = bytes(RespSamples.pipeline());
         ByteBuf in = input(wire, 0, wire.length);
