@@ -171,12 +171,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         ChainState state = chain.newRun(new ArrayList<>(requests), ctx.channel().localAddress(), flush);
         Run run = new Run(requests, state);
         runs.add(run);
-        CompletionStage<List<Message>> stage = chain.run(state);
-        if (stage instanceof CompletableFuture<List<Message>> done && done.isDone() && !done.isCompletedExceptionally()) {
-            complete(run, done.join(), null);
-        } else {
-            stage.whenComplete(run);
-        }
+        // The run is its own completion callback: called at once for a synchronous chain, else when the backend
+        // answers (see TransformChain#run(ChainState, BiConsumer) for why this is not a whenComplete).
+        chain.run(state, run);
         updateBackpressure();
     }
 
