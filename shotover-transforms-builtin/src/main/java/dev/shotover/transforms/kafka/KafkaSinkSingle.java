@@ -10,6 +10,8 @@ import dev.shotover.api.kafka.KafkaMessages;
 import dev.shotover.runtime.ProtocolCodecs;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
+import dev.shotover.runtime.sink.ReadTimeout;
+import dev.shotover.runtime.sink.ResponseBatch;
 import dev.shotover.runtime.sink.SinkConnection;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,12 +21,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
@@ -46,15 +45,13 @@ final class KafkaSinkSingle implements Transform {
     private final RuntimeContext context;
     private final int destinationPort;
     private final int connectTimeoutMs;
-    private final Long readTimeoutSeconds;
 
     private SinkConnection connection;
     private HostAndPort destination;
     private int listenPort;
     private final ArrayDeque<Outstanding> outstanding = new ArrayDeque<>();
     private Throwable failure;
-    private long lastProgressNanos;
-    private ScheduledFuture<?> readTimeoutCheck;
+    private final ReadTimeout readTimeout;
     /**
      * Until the backend connection is up, the {@link SinkConnection} queues the request messages themselves rather
      * than their bytes; a run must not complete (which releases its requests) before they are written. So the
@@ -64,50 +61,19 @@ final class KafkaSinkSingle implements Transform {
     private List<HeldBack> heldBack = new ArrayList<>();
 
     /** One request waiting for its response, with what is needed to rewrite that response. */
-    private record Outstanding(MessageId requestId, short apiKey, short apiVersion, Batch batch, int index) {
-    }
-
-    /** The responses of one chain run, filled in as they arrive. */
-    private static final class Batch {
-        final Message[] responses;
-        final CompletableFuture<List<Message>> done = new CompletableFuture<>();
-        int missing;
-
-        Batch(int size) {
-            responses = new Message[size];
-            missing = size;
-        }
-
-        void put(int index, Message response) {
-            responses[index] = response;
-            if (--missing == 0) {
-                done.complete(Arrays.asList(responses));
-            }
-        }
-
-        /** Fails the run once, releasing what it had received. */
-        void fail(Throwable cause) {
-            if (done.isDone()) {
-                return;
-            }
-            for (Message received : responses) {
-                if (received != null) {
-                    received.release();
-                }
-            }
-            done.completeExceptionally(cause);
-        }
+    private record Outstanding(MessageId requestId, short apiKey, short apiVersion, ResponseBatch batch, int index) {
     }
 
     /** The stand-in answer to an {@code acks=0} Produce, held back until the connection is up. */
-    private record HeldBack(Message response, Batch batch, int index) {
+    private record HeldBack(Message response, ResponseBatch batch, int index) {
     }
 
     KafkaSinkSingle(RuntimeContext context, int destinationPort, int connectTimeoutMs, Long readTimeoutSeconds) {
         this.context = context;
         this.destinationPort = destinationPort;
         this.connectTimeoutMs = connectTimeoutMs;
-        this.readTimeoutSeconds = readTimeoutSeconds;
+        this.readTimeout = new ReadTimeout(context.eventLoop(), readTimeoutSeconds, () -> destination,
+                () -> !outstanding.isEmpty() && failure == null, this::fail);
     }
 
     @Override
@@ -127,7 +93,7 @@ final class KafkaSinkSingle implements Transform {
         if (connection == null) {
             connect(state.localAddress());
         }
-        Batch batch = new Batch(requests.size());
+        ResponseBatch batch = new ResponseBatch(requests.size());
         boolean wasIdle = outstanding.isEmpty();
         for (int i = 0; i < requests.size(); i++) {
             Message request = requests.get(i);
@@ -146,11 +112,10 @@ final class KafkaSinkSingle implements Transform {
             }
         }
         if (wasIdle && !outstanding.isEmpty()) {
-            lastProgressNanos = System.nanoTime();
-            scheduleReadTimeoutCheck();
+            readTimeout.start();
         }
         connection.send(requests);
-        return batch.done;
+        return batch.done();
     }
 
     /** The broker is on the IP the client connected to: one proxy runs next to each broker. */
@@ -197,7 +162,7 @@ final class KafkaSinkSingle implements Transform {
                         + " while no request was waiting for one"));
                 return;
             }
-            lastProgressNanos = System.nanoTime();
+            readTimeout.progress();
             response.setRequestId(request.requestId());
             try {
                 if (request.apiKey() == ApiKeys.API_VERSIONS.id) {
@@ -230,7 +195,7 @@ final class KafkaSinkSingle implements Transform {
             return;
         }
         failure = cause;
-        cancelReadTimeoutCheck();
+        readTimeout.cancel();
         boolean idle = outstanding.isEmpty() && heldBack.isEmpty();
         failOutstanding(cause);
         if (connection != null) {
@@ -252,39 +217,9 @@ final class KafkaSinkSingle implements Transform {
         heldBack = new ArrayList<>();
     }
 
-    private void scheduleReadTimeoutCheck() {
-        if (readTimeoutSeconds == null || readTimeoutCheck != null) {
-            return;
-        }
-        readTimeoutCheck = context.eventLoop().schedule(this::checkReadTimeout, readTimeoutSeconds, TimeUnit.SECONDS);
-    }
-
-    private void checkReadTimeout() {
-        readTimeoutCheck = null;
-        if (outstanding.isEmpty() || failure != null) {
-            return;
-        }
-        long waited = System.nanoTime() - lastProgressNanos;
-        long limit = TimeUnit.SECONDS.toNanos(readTimeoutSeconds);
-        if (waited >= limit) {
-            fail(new IOException("Timed out after " + readTimeoutSeconds + "s waiting for a response from destination "
-                    + destination));
-        } else {
-            readTimeoutCheck = context.eventLoop().schedule(this::checkReadTimeout, limit - waited,
-                    TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void cancelReadTimeoutCheck() {
-        if (readTimeoutCheck != null) {
-            readTimeoutCheck.cancel(false);
-            readTimeoutCheck = null;
-        }
-    }
-
     @Override
     public void close() {
-        cancelReadTimeoutCheck();
+        readTimeout.cancel();
         if (connection != null) {
             connection.close();
         }

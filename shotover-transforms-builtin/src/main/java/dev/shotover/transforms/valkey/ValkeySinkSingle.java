@@ -9,17 +9,16 @@ import dev.shotover.api.Transform;
 import dev.shotover.runtime.ProtocolCodecs;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
+import dev.shotover.runtime.sink.ReadTimeout;
+import dev.shotover.runtime.sink.ResponseBatch;
 import dev.shotover.runtime.sink.SinkConnection;
 import dev.shotover.protocols.valkey.RespMessageKind;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The per-connection instance of {@code ValkeySinkSingle}: one backend connection, opened on the first request.
@@ -33,30 +32,16 @@ final class ValkeySinkSingle implements Transform {
     private final RuntimeContext context;
     private final HostAndPort destination;
     private final int connectTimeoutMs;
-    private final Long readTimeoutSeconds;
     private final Metrics.Counter failedRequests;
 
     private SinkConnection connection;
     private final ArrayDeque<Outstanding> outstanding = new ArrayDeque<>();
     private List<Message> unsolicited = new ArrayList<>();
     private Throwable failure;
-    private long lastProgressNanos;
-    private ScheduledFuture<?> readTimeoutCheck;
+    private final ReadTimeout readTimeout;
 
     /** One request waiting for its response. */
-    private record Outstanding(MessageId requestId, Batch batch, int index) {
-    }
-
-    /** The responses of one chain run, filled in as they arrive. */
-    private static final class Batch {
-        final Message[] responses;
-        final CompletableFuture<List<Message>> done = new CompletableFuture<>();
-        int missing;
-
-        Batch(int size) {
-            responses = new Message[size];
-            missing = size;
-        }
+    private record Outstanding(MessageId requestId, ResponseBatch batch, int index) {
     }
 
     ValkeySinkSingle(RuntimeContext context, HostAndPort destination, int connectTimeoutMs, Long readTimeoutSeconds,
@@ -64,8 +49,9 @@ final class ValkeySinkSingle implements Transform {
         this.context = context;
         this.destination = destination;
         this.connectTimeoutMs = connectTimeoutMs;
-        this.readTimeoutSeconds = readTimeoutSeconds;
         this.failedRequests = failedRequests;
+        this.readTimeout = new ReadTimeout(context.eventLoop(), readTimeoutSeconds, () -> destination,
+                () -> !outstanding.isEmpty() && failure == null, this::fail);
     }
 
     @Override
@@ -81,22 +67,20 @@ final class ValkeySinkSingle implements Transform {
             connection = SinkConnection.open(context, destination, connectTimeoutMs,
                     () -> ProtocolCodecs.sink(Protocol.VALKEY), new Listener());
         }
-        Batch batch = new Batch(requests.size());
+        ResponseBatch batch = new ResponseBatch(requests.size());
         boolean wasIdle = outstanding.isEmpty();
         for (int i = 0; i < requests.size(); i++) {
             outstanding.add(new Outstanding(requests.get(i).id(), batch, i));
         }
-        if (wasIdle && readTimeoutSeconds != null) {
-            // progress is only tracked for the read timeout: a clock read per request costs when nobody looks
-            lastProgressNanos = System.nanoTime();
-            scheduleReadTimeoutCheck();
+        if (wasIdle) {
+            readTimeout.start();
         }
         connection.send(requests);
         if (unsolicited.isEmpty()) {
-            return batch.done;
+            return batch.done();
         }
         List<Message> pushes = takeUnsolicited();
-        return batch.done.thenApply(responses -> {
+        return batch.done().thenApply(responses -> {
             List<Message> all = new ArrayList<>(pushes.size() + responses.size());
             all.addAll(pushes);
             all.addAll(responses);
@@ -123,18 +107,12 @@ final class ValkeySinkSingle implements Transform {
                 return;
             }
             Outstanding request = outstanding.poll();
-            if (readTimeoutSeconds != null) {
-                lastProgressNanos = System.nanoTime();
-            }
+            readTimeout.progress();
             response.setRequestId(request.requestId());
             if (kind == RespMessageKind.ERROR) {
                 failedRequests.increment();
             }
-            Batch batch = request.batch();
-            batch.responses[request.index()] = response;
-            if (--batch.missing == 0) {
-                batch.done.complete(Arrays.asList(batch.responses));
-            }
+            request.batch().put(request.index(), response);
         }
 
         @Override
@@ -149,62 +127,22 @@ final class ValkeySinkSingle implements Transform {
             return;
         }
         failure = cause;
-        cancelReadTimeoutCheck();
-        Batch last = null;
-        while (!outstanding.isEmpty()) {
-            Outstanding request = outstanding.poll();
-            if (request.batch() != last) {
-                last = request.batch();
-                releaseReceived(last);
-                last.done.completeExceptionally(cause);
-            }
-        }
+        readTimeout.cancel();
+        failOutstanding(cause);
         if (connection != null) {
             connection.close();
         }
     }
 
-    private static void releaseReceived(Batch batch) {
-        for (Message received : batch.responses) {
-            if (received != null) {
-                received.release();
-            }
-        }
-    }
-
-    private void scheduleReadTimeoutCheck() {
-        if (readTimeoutSeconds == null || readTimeoutCheck != null) {
-            return;
-        }
-        readTimeoutCheck = context.eventLoop().schedule(this::checkReadTimeout, readTimeoutSeconds, TimeUnit.SECONDS);
-    }
-
-    private void checkReadTimeout() {
-        readTimeoutCheck = null;
-        if (outstanding.isEmpty() || failure != null) {
-            return;
-        }
-        long waited = System.nanoTime() - lastProgressNanos;
-        long limit = TimeUnit.SECONDS.toNanos(readTimeoutSeconds);
-        if (waited >= limit) {
-            fail(new IOException("Timed out after " + readTimeoutSeconds + "s waiting for a response from destination "
-                    + destination));
-        } else {
-            readTimeoutCheck = context.eventLoop().schedule(this::checkReadTimeout, limit - waited,
-                    TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void cancelReadTimeoutCheck() {
-        if (readTimeoutCheck != null) {
-            readTimeoutCheck.cancel(false);
-            readTimeoutCheck = null;
+    private void failOutstanding(Throwable cause) {
+        while (!outstanding.isEmpty()) {
+            outstanding.poll().batch().fail(cause);
         }
     }
 
     @Override
     public void close() {
-        cancelReadTimeoutCheck();
+        readTimeout.cancel();
         if (connection != null) {
             connection.close();
         }
@@ -212,15 +150,6 @@ final class ValkeySinkSingle implements Transform {
             message.release();
         }
         unsolicited.clear();
-        Batch last = null;
-        IOException closed = new IOException("the client connection closed");
-        while (!outstanding.isEmpty()) {
-            Outstanding request = outstanding.poll();
-            if (request.batch() != last) {
-                last = request.batch();
-                releaseReceived(last);
-                last.done.completeExceptionally(closed);
-            }
-        }
+        failOutstanding(new IOException("the client connection closed"));
     }
 }
