@@ -9,17 +9,13 @@ import dev.shotover.api.Message;
 import dev.shotover.api.Protocol;
 import dev.shotover.api.TransformBuilder;
 import dev.shotover.api.TransformConfig;
-import dev.shotover.api.TransformContext;
 import dev.shotover.api.UpChainProtocol;
 import dev.shotover.api.valkey.ValkeyFrame;
 import dev.shotover.runtime.config.TransformRegistry;
 import dev.shotover.runtime.observability.ProxyMetrics;
-import io.netty.buffer.ByteBufAllocator;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -201,32 +197,5 @@ class TransformChainOutcomeTest {
 
         assertThat(outcome.calls).isEqualTo(1);
         assertThat(outcome.failure).hasMessage("the last transform of chain main called down-chain");
-    }
-
-    /** A context for transforms that never touch it. */
-    private static final class NoContext implements TransformContext {
-        @Override
-        public String chainName() {
-            return "main";
-        }
-
-        @Override
-        public SocketAddress clientAddress() {
-            return null;
-        }
-
-        @Override
-        public ScheduledExecutorService eventLoop() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ByteBufAllocator allocator() {
-            return ByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public void forceRunChain() {
-        }
     }
 }

@@ -14,14 +14,11 @@ import dev.shotover.api.UpChainProtocol;
 import dev.shotover.api.valkey.ValkeyFrame;
 import dev.shotover.runtime.config.TransformRegistry;
 import dev.shotover.runtime.observability.ProxyMetrics;
-import io.netty.buffer.ByteBufAllocator;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 
 /** The chain runner: calls transforms in order, counts and times them, and names failures like Shotover. */
@@ -170,32 +167,5 @@ class TransformChainTest {
                 "  Holder:",
                 "    open-inner chain:",
                 "      Non-terminating Transform Pass named \"dangling\" is last in chain. Last Transform must be terminating.");
-    }
-
-    /** A context for transforms that never touch it. */
-    private static final class NoContext implements TransformContext {
-        @Override
-        public String chainName() {
-            return "main";
-        }
-
-        @Override
-        public SocketAddress clientAddress() {
-            return null;
-        }
-
-        @Override
-        public ScheduledExecutorService eventLoop() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ByteBufAllocator allocator() {
-            return ByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public void forceRunChain() {
-        }
     }
 }
