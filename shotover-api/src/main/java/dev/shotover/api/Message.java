@@ -197,8 +197,7 @@ public final class Message {
             case VALKEY -> responseTo(this, ValkeyFrame.error("ERR " + text.replace('\n', ' ').replace('\r', ' ')));
             // Kafka has no generic error: each API's own response carries the error codes (kafka-clients needed)
             case KAFKA -> dev.shotover.api.kafka.KafkaErrorResponses.errorResponse(this, kind, text);
-            case CASSANDRA -> throw new UnsupportedOperationException(
-                    "protocol-native error responses are not implemented yet for " + protocol);
+            case CASSANDRA -> dev.shotover.api.cassandra.CassandraErrorResponses.errorResponse(this, kind, text);
         };
     }
 

@@ -5,6 +5,7 @@ import dev.shotover.api.Message;
 import dev.shotover.api.MessageParseException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.ThrottlingQuotaExceededException;
 import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -18,7 +19,8 @@ import org.apache.kafka.common.requests.AbstractResponse;
  * <ul>
  *   <li>{@link ErrorKind#INTERNAL} → {@code UNKNOWN_SERVER_ERROR};</li>
  *   <li>{@link ErrorKind#REJECTED} → {@code POLICY_VIOLATION} (clients report it as a non-retriable
- *       {@code PolicyViolationException}).</li>
+ *       {@code PolicyViolationException});</li>
+ *   <li>{@link ErrorKind#OVERLOADED} → {@code THROTTLING_QUOTA_EXCEEDED} (retriable).</li>
  * </ul>
  * The text goes into the error message fields of the APIs that have them (e.g. CreateTopics). A Produce request with
  * {@code acks=0} gets a {@link KafkaFrame.NoResponse}: the client expects nothing.
@@ -33,8 +35,8 @@ public final class KafkaErrorResponses {
      * {@return the error response to {@code request}, with its request id set}
      *
      * @param request the request to answer
-     * @param kind    what kind of failure it reports: {@code REJECTED} becomes {@code POLICY_VIOLATION}, anything
-     *                else {@code UNKNOWN_SERVER_ERROR}
+     * @param kind    what kind of failure it reports: {@code REJECTED} becomes {@code POLICY_VIOLATION},
+     *                {@code OVERLOADED} {@code THROTTLING_QUOTA_EXCEEDED}, {@code INTERNAL} {@code UNKNOWN_SERVER_ERROR}
      * @param text    the error message, in the APIs' error message fields
      * @throws UnsupportedOperationException if the request cannot be decoded, or its API has no error response
      */
@@ -53,13 +55,17 @@ public final class KafkaErrorResponses {
      * {@return the error response frame to {@code request}; see the class documentation}
      *
      * @param request the request to answer
-     * @param kind    what kind of failure it reports: {@code REJECTED} becomes {@code POLICY_VIOLATION}, anything
-     *                else {@code UNKNOWN_SERVER_ERROR}
+     * @param kind    what kind of failure it reports: {@code REJECTED} becomes {@code POLICY_VIOLATION},
+     *                {@code OVERLOADED} {@code THROTTLING_QUOTA_EXCEEDED}, {@code INTERNAL} {@code UNKNOWN_SERVER_ERROR}
      * @param text    the error message, in the APIs' error message fields
      */
     public static KafkaFrame errorFrame(KafkaFrame.Request request, ErrorKind kind, String text) {
-        ApiException error = kind == ErrorKind.REJECTED ? new PolicyViolationException(text)
-                : new UnknownServerException(text);
+        ApiException error = switch (kind) {
+            case REJECTED -> new PolicyViolationException(text);
+            // retriable: the client backs off and tries again, which is what shedding load asks of it
+            case OVERLOADED -> new ThrottlingQuotaExceededException(text);
+            case INTERNAL -> new UnknownServerException(text);
+        };
         AbstractResponse response;
         try {
             // kafka-clients builds error responses from its request wrappers, so wrap a serialized copy of the body
