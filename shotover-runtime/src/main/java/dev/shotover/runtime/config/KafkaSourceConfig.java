@@ -32,8 +32,8 @@ public record KafkaSourceConfig(
 
     public KafkaSourceConfig {
         name = name == null ? "kafka" : name;
-        connectionLimit = connectionLimit == null ? DEFAULT_CONNECTION_LIMIT : connectionLimit;
-        hardConnectionLimit = hardConnectionLimit != null && hardConnectionLimit;
+        connectionLimit = SourceDefaults.connectionLimit(connectionLimit);
+        hardConnectionLimit = SourceDefaults.hardConnectionLimit(hardConnectionLimit);
         chain = List.copyOf(chain);
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
  * One entry of {@code sources:}. In YAML each is a single-key map naming the source type:
  * {@code - Valkey: {name: ..., listen_addr: ..., chain: [...]}}.
  */
-public sealed interface SourceConfig permits ValkeySourceConfig, KafkaSourceConfig {
+public sealed interface SourceConfig permits ValkeySourceConfig, CassandraSourceConfig, KafkaSourceConfig {
     /** Shotover's default for {@code connection_limit}. */
     int DEFAULT_CONNECTION_LIMIT = 512;
 

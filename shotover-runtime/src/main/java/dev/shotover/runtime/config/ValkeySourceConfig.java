@@ -21,8 +21,8 @@ public record ValkeySourceConfig(
 
     public ValkeySourceConfig {
         name = name == null ? "valkey" : name;
-        connectionLimit = connectionLimit == null ? DEFAULT_CONNECTION_LIMIT : connectionLimit;
-        hardConnectionLimit = hardConnectionLimit != null && hardConnectionLimit;
+        connectionLimit = SourceDefaults.connectionLimit(connectionLimit);
+        hardConnectionLimit = SourceDefaults.hardConnectionLimit(hardConnectionLimit);
         chain = List.copyOf(chain);
     }
 

@@ -192,12 +192,39 @@ class ConfigLoaderTest {
     void unknownSourceTypeListsTheKnownOnes() {
         assertThatThrownBy(() -> loader.parseTopology("""
                 sources:
-                  - Cassandra:
-                      listen_addr: 127.0.0.1:9042
+                  - OpenSearch:
+                      listen_addr: 127.0.0.1:9200
                       chain: [NullSink]
                 """, "topology.yaml"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("topology.yaml:2:5: sources[0]: unknown variant 'Cassandra'; expected one of: Valkey, Kafka");
+                .hasMessage("topology.yaml:2:5: sources[0]: unknown variant 'OpenSearch'; "
+                        + "expected one of: Valkey, Cassandra, Kafka");
+    }
+
+    @Test
+    void cassandraSourceDefaultsAndItsProtocolVersionBound() {
+        TopologyConfig topology = loader.parseTopology("""
+                sources:
+                  - Cassandra:
+                      listen_addr: 127.0.0.1:9042
+                      transport: Tcp
+                      chain: [NullSink]
+                """, "topology.yaml");
+        CassandraSourceConfig source = (CassandraSourceConfig) topology.sources().get(0);
+        assertThat(source.name()).isEqualTo("cassandra");
+        assertThat(source.maxProtocolVersion()).isEqualTo(5);
+        assertThat(source.protocol()).isEqualTo(dev.shotover.api.Protocol.CASSANDRA);
+
+        assertThatThrownBy(() -> loader.parseTopology("""
+                sources:
+                  - Cassandra:
+                      listen_addr: 127.0.0.1:9042
+                      max_protocol_version: 6
+                      chain: [NullSink]
+                """, "topology.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("topology.yaml:3:7: sources[0].Cassandra: max_protocol_version must be between 3 and 5, "
+                        + "not 6");
     }
 
     @Test

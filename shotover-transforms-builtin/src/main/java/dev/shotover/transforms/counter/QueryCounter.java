@@ -1,11 +1,16 @@
 package dev.shotover.transforms.counter;
 
+import com.datastax.oss.protocol.internal.request.Batch;
+import com.datastax.oss.protocol.internal.request.Query;
 import dev.shotover.api.ChainState;
 import dev.shotover.api.Message;
 import dev.shotover.api.MessageParseException;
 import dev.shotover.api.Transform;
+import dev.shotover.api.cassandra.CassandraFrame;
+import dev.shotover.api.cassandra.CqlStatement;
 import dev.shotover.api.kafka.KafkaMessages;
 import dev.shotover.api.valkey.ValkeyFrame;
+import dev.shotover.transforms.support.CqlOpcodes;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -19,7 +24,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  *   <li>a message that does not parse: {@code query="unknown", type="none"};</li>
  *   <li>Kafka: {@code query} is the API key name ({@code Produce}, {@code Fetch}, {@code Metadata}...), read from the
  *       request header without decoding the body, {@code type} is {@code kafka};</li>
- *   <li>Cassandra: {@code query="unknown"} with {@code type} {@code cassandra}.</li>
+ *   <li>Cassandra: one count per statement, {@code query} is its kind ({@code SELECT}, {@code INSERT}...; a BATCH
+ *       counts each of its statements, a prepared one as {@code EXECUTE}); other requests count under their opcode
+ *       name ({@code EXECUTE}, {@code PREPARE}, {@code STARTUP}...); {@code type} is {@code cassandra}.</li>
  * </ul>
  * Counting parses Valkey requests (Shotover does the same); it does not modify them.
  *
@@ -46,8 +53,7 @@ public final class QueryCounter implements Transform {
     private void count(Message request) {
         switch (request.protocol()) {
             case VALKEY -> countValkey(request);
-            // Its frame model does not name the query yet; the type still tells the protocols apart.
-            case CASSANDRA -> counters.increment(UNKNOWN, "cassandra");
+            case CASSANDRA -> countCassandra(request);
             case KAFKA -> countKafka(request);
             default -> counters.increment(UNKNOWN, "none");
         }
@@ -63,6 +69,29 @@ public final class QueryCounter implements Transform {
             return;
         }
         counters.increment(ApiKeys.hasId(apiKey) ? ApiKeys.forId(apiKey).name : UNKNOWN, "kafka");
+    }
+
+    private void countCassandra(Message request) {
+        CassandraFrame frame;
+        try {
+            frame = request.frame(CassandraFrame.class);
+        } catch (MessageParseException e) {
+            counters.increment(UNKNOWN, "none");
+            return;
+        }
+        if (frame.message() instanceof Batch batch) {
+            for (Object child : batch.queriesOrIds) {
+                if (!(child instanceof String)) {
+                    counters.increment("EXECUTE", "cassandra");
+                }
+            }
+        } else if (!(frame.message() instanceof Query)) {
+            counters.increment(CqlOpcodes.name(frame.opcode()), "cassandra");
+            return;
+        }
+        for (CqlStatement statement : frame.statements()) {
+            counters.increment(statement.kind().name(), "cassandra");
+        }
     }
 
     private void countValkey(Message request) {

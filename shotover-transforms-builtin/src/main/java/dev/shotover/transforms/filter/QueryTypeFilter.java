@@ -3,14 +3,11 @@ package dev.shotover.transforms.filter;
 import dev.shotover.api.ChainState;
 import dev.shotover.api.ErrorKind;
 import dev.shotover.api.Message;
-import dev.shotover.api.MessageId;
 import dev.shotover.api.MessageParseException;
 import dev.shotover.api.QueryType;
 import dev.shotover.api.Transform;
-import java.util.ArrayList;
-import java.util.HashMap;
+import dev.shotover.transforms.support.AnsweredHere;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -42,36 +39,20 @@ public final class QueryTypeFilter implements Transform {
     @Override
     public CompletionStage<List<Message>> transform(ChainState state) {
         List<Message> requests = state.requests();
-        // rejections[i] answers requests.get(i) when that request was filtered out; allocated on the first one.
-        Message[] rejections = null;
-        List<Message> passed = null;
+        AnsweredHere answered = new AnsweredHere(requests);
         try {
             for (int i = 0; i < requests.size(); i++) {
                 Message request = requests.get(i);
                 if (list.rejects(classify(request))) {
-                    if (rejections == null) {
-                        rejections = new Message[requests.size()];
-                        passed = new ArrayList<>(requests.subList(0, i));
-                    }
-                    rejections[i] = request.errorResponse(ErrorKind.REJECTED, FILTERED_TEXT);
-                } else if (passed != null) {
-                    passed.add(request);
+                    answered.answer(i, request.errorResponse(ErrorKind.REJECTED, FILTERED_TEXT));
+                } else {
+                    answered.pass(i);
                 }
             }
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        if (rejections == null) {
-            return state.callNextTransform();
-        }
-
-        Map<MessageId, Integer> positionById = new HashMap<>(requests.size() * 2);
-        for (int i = 0; i < requests.size(); i++) {
-            positionById.put(requests.get(i).id(), i);
-        }
-        state.setRequests(passed);
-        Message[] answered = rejections;
-        return state.callNextTransform().thenApply(responses -> merge(responses, answered, positionById));
+        return answered.callNextTransform(state);
     }
 
     private QueryType classify(Message request) {
@@ -80,33 +61,5 @@ public final class QueryTypeFilter implements Transform {
         } catch (MessageParseException e) {
             return QueryType.READ_WRITE;
         }
-    }
-
-    /**
-     * Puts the rejections among the down-chain responses so that, for in-order down-chain responses, every
-     * response sits at its request's position. Responses whose request id is not one of ours stay where they are.
-     */
-    private static List<Message> merge(List<Message> responses, Message[] rejections,
-                                       Map<MessageId, Integer> positionById) {
-        List<Message> merged = new ArrayList<>(responses.size() + rejections.length);
-        int nextRejection = 0;
-        for (Message response : responses) {
-            MessageId requestId = response.requestId();
-            Integer position = requestId == null ? null : positionById.get(requestId);
-            if (position != null) {
-                for (; nextRejection < position; nextRejection++) {
-                    if (rejections[nextRejection] != null) {
-                        merged.add(rejections[nextRejection]);
-                    }
-                }
-            }
-            merged.add(response);
-        }
-        for (; nextRejection < rejections.length; nextRejection++) {
-            if (rejections[nextRejection] != null) {
-                merged.add(rejections[nextRejection]);
-            }
-        }
-        return merged;
     }
 }

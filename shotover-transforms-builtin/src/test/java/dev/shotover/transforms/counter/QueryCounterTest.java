@@ -6,7 +6,13 @@ import static dev.shotover.transforms.testing.ValkeyMessages.raw;
 import static dev.shotover.transforms.testing.ValkeyMessages.resp;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datastax.oss.protocol.internal.Frame;
+import com.datastax.oss.protocol.internal.ProtocolConstants;
+import com.datastax.oss.protocol.internal.request.Batch;
+import com.datastax.oss.protocol.internal.request.Options;
+import com.datastax.oss.protocol.internal.request.Query;
 import dev.shotover.api.Message;
+import dev.shotover.api.cassandra.CassandraFrame;
 import dev.shotover.api.Protocol;
 import dev.shotover.api.Transform;
 import dev.shotover.api.TransformBuilder;
@@ -78,7 +84,7 @@ class QueryCounterTest {
     }
 
     @Test
-    void otherProtocolsAreCountedAsUnknownWithTheirTypeWithoutParsing() throws Exception {
+    void kafkaIsCountedWithoutParsing() throws Exception {
         Transform transform = counter(new QueryCounterConfig(null, "c"));
         // a Kafka request with an api key no Kafka version has (999): its name is unknown (see QueryCounterKafkaTest)
         Message kafka = Message.fromRaw(Protocol.KAFKA, Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 8, 3, (byte) 0xe7,
@@ -86,20 +92,38 @@ class QueryCounterTest {
                 raw -> {
                     throw new AssertionError("QueryCounter must not parse Kafka messages");
                 }, 0L);
-        Message cassandra = Message.fromRaw(Protocol.CASSANDRA, Unpooled.wrappedBuffer(new byte[] {4, 0, 0, 1, 7}),
-                raw -> {
-                    throw new AssertionError("QueryCounter must not parse Cassandra messages yet");
-                }, 0L);
         try {
-            transform.transform(new FakeDownChain(requests -> List.of()).state(batch(kafka, cassandra, kafka)))
+            transform.transform(new FakeDownChain(requests -> List.of()).state(batch(kafka, kafka)))
                     .toCompletableFuture().join();
 
             assertThat(count("c", "unknown", "kafka")).isEqualTo(2);
-            assertThat(count("c", "unknown", "cassandra")).isEqualTo(1);
         } finally {
             kafka.release();
-            cassandra.release();
         }
+    }
+
+    @Test
+    void cassandraCountsEveryStatementByKindAndOtherRequestsByOpcode() throws Exception {
+        Transform transform = counter(new QueryCounterConfig(null, "c"));
+        Message select = cql(new Query("SELECT * FROM ks.t WHERE k = 1"));
+        Message batch = cql(new Batch(ProtocolConstants.BatchType.LOGGED,
+                List.of("INSERT INTO ks.t (k) VALUES (1)", new byte[] {1, 2}, "DELETE FROM ks.t WHERE k = 2"),
+                List.of(List.of(), List.of(), List.of()), ProtocolConstants.ConsistencyLevel.ONE,
+                ProtocolConstants.ConsistencyLevel.SERIAL, Long.MIN_VALUE, null, Integer.MIN_VALUE));
+        Message options = cql(Options.INSTANCE);
+
+        transform.transform(new FakeDownChain(requests -> List.of()).state(batch(select, batch, options)))
+                .toCompletableFuture().join();
+
+        assertThat(count("c", "SELECT", "cassandra")).isEqualTo(1);
+        assertThat(count("c", "INSERT", "cassandra")).isEqualTo(1);
+        assertThat(count("c", "DELETE", "cassandra")).isEqualTo(1);
+        assertThat(count("c", "EXECUTE", "cassandra")).isEqualTo(1);
+        assertThat(count("c", "OPTIONS", "cassandra")).isEqualTo(1);
+    }
+
+    private static Message cql(com.datastax.oss.protocol.internal.Message body) {
+        return Message.fromFrame(CassandraFrame.of(Frame.forRequest(4, 1, false, Frame.NO_PAYLOAD, body)));
     }
 
     @Test

@@ -1,0 +1,59 @@
+package dev.shotover.transforms.cassandra;
+
+import dev.shotover.api.BuildContext;
+import dev.shotover.api.Metrics;
+import dev.shotover.api.Transform;
+import dev.shotover.api.TransformBuilder;
+import dev.shotover.api.TransformContext;
+import dev.shotover.runtime.RuntimeContext;
+import dev.shotover.runtime.net.HostAndPort;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Shared part of {@code CassandraSinkSingle}: the parsed destination and the error counter. Immutable. */
+final class CassandraSinkSingleBuilder implements TransformBuilder {
+    private final CassandraSinkSingleConfig config;
+    private final HostAndPort destination;
+    private final String addressProblem;
+    private final Metrics.Counter failedRequests;
+
+    CassandraSinkSingleBuilder(CassandraSinkSingleConfig config, BuildContext context) {
+        this.config = config;
+        HostAndPort parsed = null;
+        String problem = null;
+        try {
+            parsed = HostAndPort.parse(config.remoteAddress());
+        } catch (IllegalArgumentException e) {
+            problem = "remote_address: " + e.getMessage();
+        }
+        this.destination = parsed;
+        this.addressProblem = problem;
+        this.failedRequests = context.metrics().counter("shotover_failed_requests_count",
+                "chain", context.chainName(), "transform", context.transformTypeName());
+    }
+
+    @Override
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (addressProblem != null) {
+            problems.add(addressProblem);
+        }
+        if (config.connectTimeoutMs() < 1 || config.connectTimeoutMs() > Integer.MAX_VALUE) {
+            problems.add("connect_timeout_ms must be between 1 and " + Integer.MAX_VALUE + " but was "
+                    + config.connectTimeoutMs());
+        }
+        if (config.readTimeout() != null && config.readTimeout() < 1) {
+            problems.add("read_timeout must be at least 1 second but was " + config.readTimeout());
+        }
+        if (config.tls() != null) {
+            problems.add("tls: TLS to the backend is not supported yet");
+        }
+        return problems;
+    }
+
+    @Override
+    public Transform build(TransformContext context) {
+        return new CassandraSinkSingle(RuntimeContext.of(context), destination, (int) (long) config.connectTimeoutMs(),
+                config.readTimeout(), failedRequests);
+    }
+}
