@@ -30,10 +30,12 @@ import java.util.Objects;
  */
 public final class CassandraFrame implements dev.shotover.api.Frame {
     private final Frame envelope;
+    private final String connectionKeyspace;
     private List<CqlStatement> statements;
 
-    private CassandraFrame(Frame envelope) {
+    private CassandraFrame(Frame envelope, String connectionKeyspace) {
         this.envelope = Objects.requireNonNull(envelope);
+        this.connectionKeyspace = connectionKeyspace;
     }
 
     /**
@@ -42,7 +44,26 @@ public final class CassandraFrame implements dev.shotover.api.Frame {
      * @param envelope the envelope, as the native-protocol library models it
      */
     public static CassandraFrame of(Frame envelope) {
-        return new CassandraFrame(envelope);
+        return new CassandraFrame(envelope, null);
+    }
+
+    /**
+     * {@return a frame over a decoded request envelope that arrived while {@code connectionKeyspace} was its
+     * connection's current keyspace (the last {@code USE} the server confirmed)}
+     *
+     * @param envelope           the envelope, as the native-protocol library models it
+     * @param connectionKeyspace the connection's keyspace, or null for none
+     */
+    public static CassandraFrame of(Frame envelope, String connectionKeyspace) {
+        return new CassandraFrame(envelope, connectionKeyspace);
+    }
+
+    /**
+     * {@return the keyspace a {@code USE} had made current on the client's connection when this request arrived, or
+     * null} The source's codec tracks it from the server's answers, so a failed {@code USE} changes nothing.
+     */
+    public String connectionKeyspace() {
+        return connectionKeyspace;
     }
 
     /**
@@ -63,7 +84,7 @@ public final class CassandraFrame implements dev.shotover.api.Frame {
      * @param body     the response body
      */
     public static CassandraFrame responseTo(int version, int streamId, Message body) {
-        return new CassandraFrame(Frame.forResponse(version, streamId, null, Frame.NO_PAYLOAD, List.of(), body));
+        return new CassandraFrame(Frame.forResponse(version, streamId, null, Frame.NO_PAYLOAD, List.of(), body), null);
     }
 
     /** {@return the envelope, header fields and body} */
@@ -104,7 +125,7 @@ public final class CassandraFrame implements dev.shotover.api.Frame {
      */
     public CassandraFrame withMessage(Message body) {
         return new CassandraFrame(new Frame(envelope.protocolVersion, envelope.beta, envelope.streamId, envelope.tracing,
-                envelope.tracingId, -1, -1, envelope.customPayload, envelope.warnings, body));
+                envelope.tracingId, -1, -1, envelope.customPayload, envelope.warnings, body), connectionKeyspace);
     }
 
     /**
@@ -114,12 +135,16 @@ public final class CassandraFrame implements dev.shotover.api.Frame {
      */
     public CassandraFrame withStreamId(int streamId) {
         return new CassandraFrame(new Frame(envelope.protocolVersion, envelope.beta, streamId, envelope.tracing,
-                envelope.tracingId, -1, -1, envelope.customPayload, envelope.warnings, envelope.message));
+                envelope.tracingId, -1, -1, envelope.customPayload, envelope.warnings, envelope.message),
+                connectionKeyspace);
     }
 
     /**
-     * {@return the statements of a {@code QUERY} (one) or of a {@code BATCH} (one per child given as a query
-     * string; children that are prepared ids are left out), parsed on first call; empty for other opcodes}
+     * {@return the statements of a {@code QUERY} (one, or several for a {@code BEGIN BATCH} string) or of a
+     * {@code BATCH} (one per child given as a query string; children that are prepared ids are left out), parsed on
+     * first call; empty for other opcodes} Unqualified tables are resolved against the request's own keyspace
+     * (protocol v5) or else the {@link #connectionKeyspace()}, so {@link CqlStatement#keyspace()} is set whenever
+     * the server will know it.
      */
     public List<CqlStatement> statements() {
         if (statements == null) {
@@ -130,19 +155,29 @@ public final class CassandraFrame implements dev.shotover.api.Frame {
 
     private List<CqlStatement> parseStatements() {
         Message body = envelope.message;
+        List<CqlStatement> parsed = new ArrayList<>();
+        String keyspace = connectionKeyspace;
         if (body instanceof Query query) {
-            return CqlStatement.parseAll(query.query);
-        }
-        if (body instanceof Batch batch) {
-            List<CqlStatement> result = new ArrayList<>();
+            parsed.addAll(CqlStatement.parseAll(query.query));
+            if (query.options != null && query.options.keyspace != null) {
+                keyspace = query.options.keyspace;
+            }
+        } else if (body instanceof Batch batch) {
             for (Object child : batch.queriesOrIds) {
                 if (child instanceof String cql) {
-                    result.addAll(CqlStatement.parseAll(cql));
+                    parsed.addAll(CqlStatement.parseAll(cql));
                 }
             }
-            return List.copyOf(result);
+            if (batch.keyspace != null) {
+                keyspace = batch.keyspace;
+            }
         }
-        return List.of();
+        if (keyspace != null) {
+            for (int i = 0; i < parsed.size(); i++) {
+                parsed.set(i, parsed.get(i).withKeyspace(keyspace));
+            }
+        }
+        return List.copyOf(parsed);
     }
 
     /**

@@ -19,6 +19,7 @@ public final class CqlConnectionState {
     private CqlCompression compression = CqlCompression.NONE;
     private boolean segments;
     private boolean handshakeDone;
+    private CqlFrameParser requestParser = CqlFrameParser.INSTANCE;
 
     CqlConnectionState(IntConsumer versionListener) {
         this.versionListener = versionListener;
@@ -58,6 +59,26 @@ public final class CqlConnectionState {
         compression = startupCompression;
         if (first && versionListener != null) {
             versionListener.accept(startupVersion);
+        }
+    }
+
+    /** {@return the keyspace a {@code USE} made current on this connection, or null} */
+    public String keyspace() {
+        return requestParser.keyspace();
+    }
+
+    /**
+     * {@return the parser for requests arriving now: it gives their frames the connection's current keyspace} One
+     * parser per keyspace change, so requests cost no allocation for this.
+     */
+    CqlFrameParser requestParser() {
+        return requestParser;
+    }
+
+    /** Records that the server confirmed a {@code USE}: later requests are in {@code keyspace}. */
+    void keyspaceSet(String keyspace) {
+        if (!keyspace.equals(requestParser.keyspace())) {
+            requestParser = CqlFrameParser.inKeyspace(keyspace);
         }
     }
 

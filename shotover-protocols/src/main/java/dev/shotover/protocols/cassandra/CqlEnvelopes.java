@@ -1,6 +1,10 @@
 package dev.shotover.protocols.cassandra;
 
+import com.datastax.oss.protocol.internal.ProtocolConstants;
+import com.datastax.oss.protocol.internal.response.result.SetKeyspace;
+import dev.shotover.api.MessageParseException;
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads and patches the 9-byte header of a raw CQL envelope (protocol v3 and later) without decoding its body:
@@ -20,6 +24,9 @@ public final class CqlEnvelopes {
     static final int FLAG_COMPRESSED = 0x01;
     /** The beta flag of the flags byte. */
     static final int FLAG_USE_BETA = 0x10;
+    private static final int FLAG_TRACING = 0x02;
+    private static final int FLAG_CUSTOM_PAYLOAD = 0x04;
+    private static final int FLAG_WARNING = 0x08;
 
     private static final int FLAGS_OFFSET = 1;
     private static final int STREAM_ID_OFFSET = 2;
@@ -94,6 +101,37 @@ public final class CqlEnvelopes {
      */
     public static long bodyLength(ByteBuf envelope) {
         return envelope.getUnsignedInt(envelope.readerIndex() + BODY_LENGTH_OFFSET);
+    }
+
+    /**
+     * {@return the keyspace of a {@code RESULT} of kind {@code SET_KEYSPACE} (the answer to {@code USE}), else null}
+     * Reads the header and the first bytes of the body; only an envelope with tracing, warnings or a custom payload
+     * in front of the body is decoded in full.
+     *
+     * @param envelope a raw, uncompressed response envelope
+     */
+    public static String setKeyspaceOf(ByteBuf envelope) {
+        int start = envelope.readerIndex();
+        if (opcode(envelope) != ProtocolConstants.Opcode.RESULT
+                || envelope.readableBytes() < HEADER_LENGTH + 6) {
+            return null;
+        }
+        if ((flags(envelope) & (FLAG_TRACING | FLAG_CUSTOM_PAYLOAD | FLAG_WARNING)) != 0) {
+            try {
+                return CqlFrameParser.decode(envelope).message instanceof SetKeyspace set ? set.keyspace : null;
+            } catch (MessageParseException e) {
+                return null;
+            }
+        }
+        int body = start + HEADER_LENGTH;
+        if (envelope.getInt(body) != ProtocolConstants.ResultKind.SET_KEYSPACE) {
+            return null;
+        }
+        int length = envelope.getUnsignedShort(body + 4);
+        if (envelope.readableBytes() < HEADER_LENGTH + 6 + length) {
+            return null;
+        }
+        return envelope.toString(body + 6, length, StandardCharsets.UTF_8);
     }
 
     static int flagsAt(ByteBuf buf, int index) {

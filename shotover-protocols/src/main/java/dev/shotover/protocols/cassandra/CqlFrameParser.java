@@ -31,8 +31,8 @@ import io.netty.buffer.ByteBufAllocator;
  * <p>Stateless; safe from any thread.
  */
 public final class CqlFrameParser implements FrameParser {
-    /** The shared parser. */
-    public static final CqlFrameParser INSTANCE = new CqlFrameParser();
+    /** The shared parser, for envelopes on a connection without a current keyspace. */
+    public static final CqlFrameParser INSTANCE = new CqlFrameParser(null);
 
     // The allocator only serves FrameCodec.encode(), which we never call (we size and allocate ourselves), and the
     // decompression path, which Compressor.none() never takes.
@@ -43,7 +43,24 @@ public final class CqlFrameParser implements FrameParser {
             new ProtocolV5ClientCodecs(), new ProtocolV5ServerCodecs(),
             new ProtocolV6ClientCodecs(), new ProtocolV6ServerCodecs());
 
-    private CqlFrameParser() {
+    private final String keyspace;
+
+    private CqlFrameParser(String keyspace) {
+        this.keyspace = keyspace;
+    }
+
+    /**
+     * {@return a parser whose frames know that their connection's current keyspace is {@code keyspace}}
+     *
+     * @param keyspace the keyspace of the connection's last {@code USE}
+     */
+    public static CqlFrameParser inKeyspace(String keyspace) {
+        return new CqlFrameParser(keyspace);
+    }
+
+    /** {@return the connection keyspace given to frames, or null} */
+    public String keyspace() {
+        return keyspace;
     }
 
     /**
@@ -55,7 +72,7 @@ public final class CqlFrameParser implements FrameParser {
      */
     @Override
     public CassandraFrame parse(ByteBuf raw) {
-        return CassandraFrame.of(decode(raw));
+        return CassandraFrame.of(decode(raw), keyspace);
     }
 
     /** Decodes one envelope into native-protocol's model; see {@link #parse}. */

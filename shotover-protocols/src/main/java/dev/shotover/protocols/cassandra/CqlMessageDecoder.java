@@ -260,7 +260,9 @@ public final class CqlMessageDecoder extends ByteToMessageDecoder {
                 throw e;
             }
         }
-        out.add(Message.fromRaw(Protocol.CASSANDRA, raw, CqlFrameParser.INSTANCE, System.nanoTime()));
+        // requests see the keyspace current when they arrived; responses need none
+        CqlFrameParser parser = clientSide ? state.requestParser() : CqlFrameParser.INSTANCE;
+        out.add(Message.fromRaw(Protocol.CASSANDRA, raw, parser, System.nanoTime()));
     }
 
     private void trackHandshake(ByteBuf raw) {

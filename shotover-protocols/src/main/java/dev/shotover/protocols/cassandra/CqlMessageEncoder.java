@@ -92,6 +92,11 @@ public final class CqlMessageEncoder extends ChannelOutboundHandlerAdapter {
             version = CqlEnvelopes.version(envelope);
             if (!clientSide && opcode == ProtocolConstants.Opcode.STARTUP && !state.usesSegments()) {
                 state.startup(version, startupCompression(message, envelope, version));
+            } else if (clientSide && opcode == ProtocolConstants.Opcode.RESULT) {
+                String keyspace = CqlEnvelopes.setKeyspaceOf(envelope);
+                if (keyspace != null) {
+                    state.keyspaceSet(keyspace);
+                }
             }
         } catch (RuntimeException e) {
             if (envelope != null) {
