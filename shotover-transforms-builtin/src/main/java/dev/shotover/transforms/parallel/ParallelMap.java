@@ -284,8 +284,9 @@ public final class ParallelMap implements Transform {
                             inArrivalOrder.add(error);
                         }
                     }
-                } catch (UnsupportedOperationException e) {
-                    // no protocol-native error to answer with: fail the whole stage, which ends the connection
+                } catch (RuntimeException e) {
+                    // no protocol-native error can be built (e.g. a generated frame of a foreign shape): fail the
+                    // whole stage, which ends the connection
                     fatal = cause;
                 }
             }

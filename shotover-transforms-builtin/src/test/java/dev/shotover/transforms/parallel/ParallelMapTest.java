@@ -316,7 +316,7 @@ class ParallelMapTest {
     }
 
     @Test
-    void withoutProtocolNativeErrorsAFailureFailsTheStageAndReleasesTheOtherResponses() {
+    void whenNoErrorResponseCanBeBuiltAFailureFailsTheStageAndReleasesTheOtherResponses() {
         List<ByteBuf> responseBytes = new ArrayList<>();
         FakeSubChains subChains = new FakeSubChains((instance, requests) -> {
             if (instance == 1) {
