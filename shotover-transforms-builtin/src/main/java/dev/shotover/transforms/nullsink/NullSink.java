@@ -11,7 +11,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A terminating transform that sends nothing anywhere: every request is answered with the protocol-native
- * internal error {@value #ERROR_TEXT} (for Valkey {@code -ERR Handled by shotover null transform}).
+ * internal error {@value #ERROR_TEXT}: for Valkey {@code -ERR Handled by shotover null transform}, for Cassandra a
+ * {@code Server error}, for Kafka the request's own response with {@code UNKNOWN_SERVER_ERROR}.
  *
  * <p>Older Shotover documentation says this transform returns an "empty response"; Shotover itself has answered
  * with this error for a long time, and clients rely on getting exactly one reply per request.
@@ -33,8 +34,8 @@ public final class NullSink implements Transform {
                 responses.add(request.errorResponse(ErrorKind.INTERNAL, ERROR_TEXT));
             }
         } catch (RuntimeException e) {
-            // Protocols without a generic error response (Kafka) cannot be answered: that ends the connection,
-            // as it does in Shotover.
+            // a request no error response can be built for (a Kafka legacy SASL token, bytes that do not parse)
+            // ends the connection, as it does in Shotover
             return CompletableFuture.failedFuture(e);
         }
         return CompletableFuture.completedFuture(responses);
