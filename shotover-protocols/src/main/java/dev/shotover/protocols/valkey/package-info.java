@@ -11,6 +11,11 @@
  *   <li>{@link dev.shotover.protocols.valkey.ValkeyMessageEncoder} writes unmodified messages as their original
  *       bytes and encodes the others with {@link dev.shotover.protocols.valkey.RespEncoder}.</li>
  *   <li>{@link dev.shotover.protocols.valkey.RespMessageKind} tells pushes and errors apart from one raw byte.</li>
+ *   <li>{@link dev.shotover.protocols.valkey.RespPeek} reads a message's element count and first element (a
+ *       command name, a pub/sub reply kind) in place, without parsing.</li>
+ *   <li>{@link dev.shotover.protocols.valkey.ValkeyReplyPairing} follows one backend connection's subscriptions and
+ *       protocol version to tell which replies answer a request and which arrived on their own (pub/sub messages,
+ *       the further confirmations of a multi-channel SUBSCRIBE, RESP3 pushes).</li>
  * </ul>
  *
  * <p>An attribute ({@code |}) and the reply that follows it are one message. Inline commands (plain text lines) are

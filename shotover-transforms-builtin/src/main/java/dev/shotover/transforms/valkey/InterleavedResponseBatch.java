@@ -1,0 +1,88 @@
+package dev.shotover.transforms.valkey;
+
+import dev.shotover.api.Message;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The responses of one chain run at {@code ValkeySinkSingle}, plus the unsolicited messages (pushes, pub/sub
+ * messages, further subscription confirmations) that arrived from the server while this run's requests were
+ * outstanding, each kept at the place it arrived: before the response that came next on the wire. The completed
+ * list is therefore in exactly the server's order, which pub/sub clients rely on (Lettuce matches confirmations to
+ * its SUBSCRIBE commands in order).
+ *
+ * <p>Without unsolicited messages it completes with the same fixed-size list as the runtime's
+ * {@code ResponseBatch}, so the ordinary path costs nothing extra.
+ *
+ * <p>Confined to the connection's event loop. Owns the messages put into it until it completes (then the list's
+ * receiver owns them) or fails (then it releases them).
+ */
+final class InterleavedResponseBatch {
+    private final Message[] responses;
+    /** Unsolicited messages by the index of the response they preceded; null until the first one. */
+    private List<Message>[] before;
+    private final CompletableFuture<List<Message>> done = new CompletableFuture<>();
+    private int missing;
+
+    InterleavedResponseBatch(int size) {
+        responses = new Message[size];
+        missing = size;
+    }
+
+    /** Completes with every response, in request order, and the unsolicited messages where they arrived. */
+    CompletableFuture<List<Message>> done() {
+        return done;
+    }
+
+    /** Stores the response to the request at {@code index}; the batch completes with the last one. */
+    void put(int index, Message response) {
+        responses[index] = response;
+        if (--missing == 0) {
+            done.complete(before == null ? Arrays.asList(responses) : interleaved());
+        }
+    }
+
+    /**
+     * Keeps an unsolicited message that arrived while the request at {@code index} was the oldest unanswered one, so
+     * it is delivered just before that request's response.
+     */
+    @SuppressWarnings("unchecked")
+    void putUnsolicited(int index, Message unsolicited) {
+        if (before == null) {
+            before = new List[responses.length];
+        }
+        if (before[index] == null) {
+            before[index] = new ArrayList<>(2);
+        }
+        before[index].add(unsolicited);
+    }
+
+    private List<Message> interleaved() {
+        List<Message> all = new ArrayList<>(responses.length + 4);
+        for (int i = 0; i < responses.length; i++) {
+            if (before[i] != null) {
+                all.addAll(before[i]);
+            }
+            all.add(responses[i]);
+        }
+        return all;
+    }
+
+    /** Fails the run once, releasing what it had received (nobody else will). */
+    void fail(Throwable cause) {
+        if (done.isDone()) {
+            return;
+        }
+        for (int i = 0; i < responses.length; i++) {
+            if (responses[i] != null) {
+                responses[i].release();
+            }
+            if (before != null && before[i] != null) {
+                before[i].forEach(Message::release);
+            }
+        }
+        done.completeExceptionally(cause);
+    }
+}
