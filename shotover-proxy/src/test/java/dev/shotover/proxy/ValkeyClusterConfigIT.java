@@ -6,7 +6,7 @@ import dev.shotover.runtime.ShotoverProxy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Invalid or not yet supported settings of {@code ValkeySinkCluster} fail startup with a clear message. */
+/** Invalid settings of {@code ValkeySinkCluster} fail startup with a clear message. */
 class ValkeyClusterConfigIT {
     private static void assertRejected(String extra, String message) {
         String yaml = ValkeyClusterHidingIT.topology(List.of("127.0.0.1:1"), extra);
@@ -27,9 +27,9 @@ class ValkeyClusterConfigIT {
     }
 
     @Test
-    void tlsIsRejected() {
+    void tlsWithAMissingFileIsRejected() {
         assertRejected("            tls:\n              certificate_authority_path: \"/nonexistent/ca.crt\"\n",
-                "tls: TLS to the cluster is not supported yet");
+                "tls.certificate_authority_path: /nonexistent/ca.crt: no such file");
     }
 
     @Test

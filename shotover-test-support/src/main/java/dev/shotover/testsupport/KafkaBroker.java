@@ -196,6 +196,31 @@ public final class KafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes the client listener (also used between brokers) {@code SSL}, serving
+         * {@link TestCertificates#serverCertificate()} (which names 127.0.0.1 to 127.0.0.3) and trusting the test CA.
+         * The PEM goes inline into {@code server.properties} ({@code ssl.keystore.type=PEM}), since Kafka reads
+         * unencrypted keys only that way.
+         *
+         * @param requireClientCertificate {@code ssl.client.auth=required}: clients must present a certificate
+         *     signed by the test CA (brokers present the server certificate to each other, which allows it)
+         */
+        public Builder tls(TestCertificates certificates, boolean requireClientCertificate) {
+            this.clientListener = "SSL";
+            properties.put("ssl.keystore.type", "PEM");
+            properties.put("ssl.keystore.certificate.chain", inlinePem(certificates.serverCertificatePem()));
+            properties.put("ssl.keystore.key", inlinePem(certificates.serverKeyPem()));
+            properties.put("ssl.truststore.type", "PEM");
+            properties.put("ssl.truststore.certificates", inlinePem(certificates.caPem()));
+            properties.put("ssl.client.auth", requireClientCertificate ? "required" : "none");
+            return this;
+        }
+
+        /** PEM as one {@code server.properties} value: {@link java.util.Properties} turns {@code \n} back into lines. */
+        private static String inlinePem(String pem) {
+            return pem.strip().replace("\n", "\\n");
+        }
+
         /** Adds or replaces a {@code server.properties} entry on every node (e.g. {@code num.partitions}). */
         public Builder property(String key, String value) {
             properties.put(key, value);

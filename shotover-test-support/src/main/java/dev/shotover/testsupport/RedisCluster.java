@@ -29,24 +29,49 @@ public final class RedisCluster implements AutoCloseable {
     private final int[] busPorts;
     private final Path dir;
     private final Process[] processes = new Process[NODES];
+    /** The TLS ports, or null for a plain-text cluster. */
+    private final int[] tlsPorts;
+    private final TestCertificates certificates;
 
     private RedisCluster(int[] ports, int[] busPorts, Path dir) {
+        this(ports, busPorts, dir, null, null);
+    }
+
+    private RedisCluster(int[] ports, int[] busPorts, Path dir, int[] tlsPorts, TestCertificates certificates) {
         this.ports = ports;
         this.busPorts = busPorts;
         this.dir = dir;
+        this.tlsPorts = tlsPorts;
+        this.certificates = certificates;
     }
 
     /** Starts the nodes, creates the cluster and waits for it to converge. */
     public static RedisCluster start() {
+        return start(null);
+    }
+
+    /**
+     * Like {@link #start()}, but every node also serves TLS on its {@link #tlsPorts() TLS port} with
+     * {@link TestCertificates#serverCertificate()}, and the cluster bus and replication use TLS
+     * ({@code --tls-cluster yes --tls-replication yes}), so the cluster reports TLS ports to TLS clients. Clients
+     * need no certificate. The plain-text ports stay open for {@link #cliOn} and for setting the cluster up.
+     */
+    public static RedisCluster startTls(TestCertificates certificates) {
+        return start(java.util.Objects.requireNonNull(certificates));
+    }
+
+    private static RedisCluster start(TestCertificates certificates) {
         if (RedisProcessBackend.findOnPath("redis-server").isEmpty()
                 || RedisProcessBackend.findOnPath("redis-cli").isEmpty()) {
             throw new StartupException("redis-server and redis-cli must be on the PATH "
                     + "(apt-get install redis-server redis-tools)");
         }
-        int[] all = FreePort.find(NODES * 2);
+        int[] all = FreePort.find(NODES * (certificates == null ? 2 : 3));
         int[] ports = java.util.Arrays.copyOfRange(all, 0, NODES);
         int[] busPorts = java.util.Arrays.copyOfRange(all, NODES, NODES * 2);
-        RedisCluster cluster = new RedisCluster(ports, busPorts, TestFiles.newTempDir("redis-cluster"));
+        int[] tlsPorts = certificates == null ? null : java.util.Arrays.copyOfRange(all, NODES * 2, NODES * 3);
+        RedisCluster cluster = new RedisCluster(ports, busPorts, TestFiles.newTempDir("redis-cluster"), tlsPorts,
+                certificates);
         try {
             cluster.startNodes();
             cluster.create();
@@ -64,11 +89,16 @@ public final class RedisCluster implements AutoCloseable {
             Path nodeDir = dir.resolve(Integer.toString(ports[i]));
             try {
                 java.nio.file.Files.createDirectories(nodeDir);
-                processes[i] = new ProcessBuilder("redis-server", "--port", Integer.toString(ports[i]),
+                List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(ports[i]),
                         "--bind", HOST, "--cluster-enabled", "yes", "--cluster-port", Integer.toString(busPorts[i]),
                         "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000",
                         "--repl-diskless-sync-delay", "0", "--save", "", "--appendonly", "no",
-                        "--dir", nodeDir.toString())
+                        "--dir", nodeDir.toString()));
+                if (tlsPorts != null) {
+                    command.addAll(TlsRedisServer.tlsArguments(certificates, tlsPorts[i], false));
+                    command.addAll(List.of("--tls-cluster", "yes", "--tls-replication", "yes"));
+                }
+                processes[i] = new ProcessBuilder(command)
                         .directory(nodeDir.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(nodeDir.resolve("redis.log").toFile())
@@ -158,6 +188,20 @@ public final class RedisCluster implements AutoCloseable {
             }
         }
         return primaries;
+    }
+
+    /** The TLS ports of all six nodes, in the order of {@link #ports()}; empty unless started with {@link #startTls}. */
+    public int[] tlsPorts() {
+        return tlsPorts == null ? new int[0] : tlsPorts.clone();
+    }
+
+    /** {@code "127.0.0.1:tlsPort"} of every node, for {@code first_contact_points} of a TLS sink. */
+    public List<String> tlsContactPoints() {
+        List<String> points = new ArrayList<>();
+        for (int port : tlsPorts()) {
+            points.add(HOST + ":" + port);
+        }
+        return points;
     }
 
     /** {@code "127.0.0.1:port"} of every node, for {@code first_contact_points}. */

@@ -8,6 +8,9 @@
  *       captured and checked for unexpected WARN/ERROR lines and Netty leak reports.</li>
  *   <li>{@link dev.shotover.testsupport.LogCapture}: a JUnit 5 extension capturing Logback events for tests that
  *       embed the proxy in the test JVM.</li>
+ *   <li>{@link dev.shotover.testsupport.TestCertificates}: a throw-away CA with server and client certificates as
+ *       PEM files; {@link dev.shotover.testsupport.TlsRedisServer} serves TLS with them,
+ *       {@code RedisCluster.startTls} and {@code KafkaBroker.Builder.tls} do the same for a cluster and a broker.</li>
  *   <li>{@link dev.shotover.testsupport.FreePort}, {@link dev.shotover.testsupport.TestFiles}: small helpers.</li>
  * </ul>
  *

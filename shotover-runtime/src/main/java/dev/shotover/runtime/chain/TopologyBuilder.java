@@ -6,6 +6,8 @@ import dev.shotover.runtime.config.TopologyConfig;
 import dev.shotover.runtime.config.TransformRegistry;
 import dev.shotover.runtime.net.HostAndPort;
 import dev.shotover.runtime.observability.ProxyMetrics;
+import dev.shotover.runtime.tls.TlsAcceptor;
+import dev.shotover.runtime.tls.TlsSettingsException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,8 +28,14 @@ public final class TopologyBuilder {
         this.chains = new ChainFactory(registry, metrics);
     }
 
-    /** A source ready to listen: its config and its validated chain. */
-    public record BuiltSource(SourceConfig config, ChainDefinition chain) {
+    /**
+     * A source ready to listen: its config, its validated chain and, when it has {@code tls:}, the loaded TLS
+     * acceptor (null for plain TCP).
+     */
+    public record BuiltSource(SourceConfig config, ChainDefinition chain, TlsAcceptor tls) {
+        public BuiltSource(SourceConfig config, ChainDefinition chain) {
+            this(config, chain, null);
+        }
     }
 
     public List<BuiltSource> build(TopologyConfig topology) {
@@ -48,13 +56,18 @@ public final class TopologyBuilder {
             if (source.timeout() != null && source.timeout() < 1) {
                 sourceProblems.add("timeout must be at least 1 second but was " + source.timeout());
             }
+            TlsAcceptor tls = null;
             if (source.tls() != null) {
-                sourceProblems.add("tls: TLS for client connections is not supported yet");
+                try {
+                    tls = TlsAcceptor.load(source.tls(), source.name());
+                } catch (TlsSettingsException e) {
+                    sourceProblems.add(e.getMessage());
+                }
             }
             ChainFactory.Result chain = chains.build(source.name(), source.protocol(), source.chain());
             sourceProblems.addAll(chain.errors());
             if (sourceProblems.isEmpty()) {
-                built.add(new BuiltSource(source, chain.chain()));
+                built.add(new BuiltSource(source, chain.chain(), tls));
             } else {
                 if (chain.chain() != null) {
                     chain.chain().close();

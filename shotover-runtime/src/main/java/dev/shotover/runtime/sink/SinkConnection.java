@@ -3,6 +3,7 @@ package dev.shotover.runtime.sink;
 import dev.shotover.api.Message;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
+import dev.shotover.runtime.tls.TlsConnector;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -12,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,9 @@ public final class SinkConnection {
         void onClosed(Throwable cause);
     }
 
+    /** Name of the {@link SslHandler} in a TLS backend connection's pipeline. */
+    public static final String TLS_HANDLER_NAME = "tls";
+
     private final HostAndPort destination;
     private final Listener listener;
     private final Channel channel;
@@ -47,7 +52,7 @@ public final class SinkConnection {
     private boolean closedByUs;
     private boolean reported;
 
-    private SinkConnection(RuntimeContext context, HostAndPort destination, int connectTimeoutMs,
+    private SinkConnection(RuntimeContext context, HostAndPort destination, TlsConnector tls, int connectTimeoutMs,
                            Supplier<List<ChannelHandler>> codec, Listener listener) {
         this.destination = destination;
         this.listener = listener;
@@ -60,6 +65,15 @@ public final class SinkConnection {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            SslHandler handler = tls.newHandler(ch.alloc(), destination, connectTimeoutMs);
+                            handler.handshakeFuture().addListener(f -> {
+                                if (!f.isSuccess()) {
+                                    onHandshakeFailed(f.cause());
+                                }
+                            });
+                            ch.pipeline().addLast(TLS_HANDLER_NAME, handler);
+                        }
                         for (ChannelHandler handler : codec.get()) {
                             ch.pipeline().addLast(handler);
                         }
@@ -85,13 +99,26 @@ public final class SinkConnection {
     }
 
     /**
-     * Opens a connection to {@code destination}.
+     * Opens a plain TCP connection to {@code destination}.
      *
      * @param codec makes the protocol's decoder and encoder for the new channel
      */
     public static SinkConnection open(RuntimeContext context, HostAndPort destination, int connectTimeoutMs,
                                       Supplier<List<ChannelHandler>> codec, Listener listener) {
-        return new SinkConnection(context, destination, connectTimeoutMs, codec, listener);
+        return new SinkConnection(context, destination, null, connectTimeoutMs, codec, listener);
+    }
+
+    /**
+     * Opens a connection to {@code destination}, over TLS when {@code tls} is not null. A failed TLS handshake
+     * (which times out after {@code connectTimeoutMs} too) is reported like a failed connect:
+     * {@code Failed to connect to destination host:port} caused by {@code TLS handshake failed: <reason>}.
+     *
+     * @param tls the sink's TLS settings, or null for plain TCP
+     * @param codec makes the protocol's decoder and encoder for the new channel
+     */
+    public static SinkConnection open(RuntimeContext context, HostAndPort destination, TlsConnector tls,
+                                      int connectTimeoutMs, Supplier<List<ChannelHandler>> codec, Listener listener) {
+        return new SinkConnection(context, destination, tls, connectTimeoutMs, codec, listener);
     }
 
     public HostAndPort destination() {
@@ -116,6 +143,17 @@ public final class SinkConnection {
             channel.write(request, channel.voidPromise());
         }
         channel.flush();
+    }
+
+    /**
+     * Requests written before the handshake completed waited inside the SslHandler, which has now released them.
+     * A failed TCP connect also fails the handshake; that was reported already, by the connect listener.
+     */
+    private void onHandshakeFailed(Throwable cause) {
+        if (connected) {
+            report(new SinkConnectException("Failed to connect to destination " + destination,
+                    new IOException(TlsConnector.describeHandshakeFailure(cause))));
+        }
     }
 
     private void failWaiting() {
@@ -158,7 +196,15 @@ public final class SinkConnection {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            report(new IOException("Failed to read from destination " + destination + ": " + cause.getMessage(), cause));
+            if (TlsConnector.isHandshakeFailure(cause)) {
+                // with TLS 1.3 a backend refuses a client certificate (or its absence) only after the client's
+                // side of the handshake is done, so this arrives as a read error; it is still a failed connect
+                report(new SinkConnectException("Failed to connect to destination " + destination,
+                        new IOException(TlsConnector.describeHandshakeFailure(cause))));
+            } else {
+                report(new IOException("Failed to read from destination " + destination + ": " + cause.getMessage(),
+                        cause));
+            }
             ctx.close();
         }
     }

@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.RandomAccess;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * and ends the connection cleanly (a final flush run, error answers after a failure).
  *
  * <p>Requests are pipelined: a new batch runs as soon as it arrives, while earlier runs may still wait for their
- * backend. For in-order protocols the responses of run N are written only after those of run N-1. When too many runs
+ * backend. For in-order protocols the responses of run N are written only after those of run N-1; for out-of-order
+ * protocols (Cassandra) each run's responses are written as soon as they are complete, so one slow query does not hold
+ * back the answers to later ones. When too many runs
  * are outstanding or the client is not reading its responses, the connection stops reading (backpressure).
  *
  * <p>Confined to the channel's event loop.
@@ -46,6 +49,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private static final int MAX_RUNS_IN_FLIGHT = 256;
 
     private final SourceServer source;
+    private final boolean inOrder;
     private volatile ChannelHandlerContext ctx;
     private TransformChain chain;
     private List<Message> pending = new ArrayList<>();
@@ -85,6 +89,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     ClientConnection(SourceServer source) {
         this.source = source;
+        this.inOrder = source.inOrder();
     }
 
     // ---- Netty events ----
@@ -190,12 +195,23 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         writeCompletedRuns();
     }
 
-    /** Writes the responses of finished runs, oldest first, stopping at the first run still waiting. */
+    /**
+     * Writes the responses of finished runs, oldest first: for in-order protocols it stops at the first run still
+     * waiting, for out-of-order ones it skips over it.
+     */
     private void writeCompletedRuns() {
         boolean wrote = false;
         boolean close = false;
-        while (!runs.isEmpty() && runs.peekFirst().done) {
-            Run run = runs.pollFirst();
+        Iterator<Run> it = runs.iterator();
+        while (it.hasNext()) {
+            Run run = it.next();
+            if (!run.done) {
+                if (inOrder) {
+                    break;
+                }
+                continue;
+            }
+            it.remove();
             if (finished || failed) {
                 discard(run);
                 continue;
@@ -291,8 +307,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         for (Message request : requests) {
             try {
                 ctx.write(request.errorResponse(ErrorKind.INTERNAL, text), ctx.voidPromise());
-            } catch (UnsupportedOperationException e) {
-                // protocols without generic error responses just see the connection close
+            } catch (RuntimeException e) {
+                // a request no error response can be built for (e.g. a Kafka legacy SASL token, bytes that do not
+                // parse) just sees the connection close
+                log.debug("no error response for {}: {}", request, e.toString());
             }
             request.release();
         }

@@ -8,6 +8,7 @@ import dev.shotover.runtime.config.SourceConfig;
 import dev.shotover.runtime.net.HostAndPort;
 import dev.shotover.runtime.net.Transport;
 import dev.shotover.runtime.observability.ProxyMetrics;
+import dev.shotover.runtime.tls.TlsAcceptor;
 import io.micrometer.core.instrument.Timer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -50,6 +51,8 @@ public final class SourceServer {
 
     private final SourceConfig config;
     private final ChainDefinition chain;
+    /** Null for plain TCP. */
+    private final TlsAcceptor tls;
     private final EventLoopGroup group;
     private final Transport transport;
     private final ProxyMetrics metrics;
@@ -69,6 +72,7 @@ public final class SourceServer {
     public SourceServer(BuiltSource built, EventLoopGroup group, Transport transport, ProxyMetrics metrics) {
         this.config = built.config();
         this.chain = built.chain();
+        this.tls = built.tls();
         this.group = group;
         this.transport = transport;
         this.metrics = metrics;
@@ -85,6 +89,11 @@ public final class SourceServer {
 
     ChainDefinition chain() {
         return chain;
+    }
+
+    /** True when responses must reach clients in request order; Cassandra pairs them by stream id instead. */
+    boolean inOrder() {
+        return config.protocol().isInOrder();
     }
 
     Transport transport() {
@@ -132,13 +141,17 @@ public final class SourceServer {
                         if (config.timeout() != null) {
                             ch.pipeline().addLast(new IdleStateHandler(config.timeout(), 0, 0, TimeUnit.SECONDS));
                         }
-                        for (ChannelHandler handler : ProtocolCodecs.source(config.protocol())) {
+                        for (ChannelHandler handler : ProtocolCodecs.source(config, metrics)) {
                             ch.pipeline().addLast(handler);
                         }
                         ClientConnection connection = new ClientConnection(SourceServer.this);
                         connections.add(connection);
                         ch.closeFuture().addListener(f -> connections.remove(connection));
                         ch.pipeline().addLast(connection);
+                        if (tls != null) {
+                            // first in the pipeline, so that every protocol's handlers see plain bytes
+                            tls.install(ch);
+                        }
                     }
                 });
     }

@@ -14,6 +14,7 @@ import dev.shotover.runtime.net.HostAndPort;
 import dev.shotover.runtime.sink.ReadTimeout;
 import dev.shotover.runtime.sink.ResponseBatch;
 import dev.shotover.runtime.sink.SinkConnection;
+import dev.shotover.runtime.tls.TlsConnector;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.collection.IntObjectHashMap;
@@ -42,6 +43,7 @@ final class CassandraSinkSingle implements Transform {
 
     private final RuntimeContext context;
     private final HostAndPort destination;
+    private final TlsConnector tls;
     private final int connectTimeoutMs;
     private final Metrics.Counter failedRequests;
     private final ReadTimeout readTimeout;
@@ -57,10 +59,11 @@ final class CassandraSinkSingle implements Transform {
     private record Outstanding(MessageId requestId, int clientStreamId, ResponseBatch batch, int index) {
     }
 
-    CassandraSinkSingle(RuntimeContext context, HostAndPort destination, int connectTimeoutMs, Long readTimeoutSeconds,
-                        Metrics.Counter failedRequests) {
+    CassandraSinkSingle(RuntimeContext context, HostAndPort destination, TlsConnector tls, int connectTimeoutMs,
+                        Long readTimeoutSeconds, Metrics.Counter failedRequests) {
         this.context = context;
         this.destination = destination;
+        this.tls = tls;
         this.connectTimeoutMs = connectTimeoutMs;
         this.failedRequests = failedRequests;
         this.readTimeout = new ReadTimeout(context.eventLoop(), readTimeoutSeconds, () -> destination,
@@ -83,7 +86,8 @@ final class CassandraSinkSingle implements Transform {
             return CompletableFuture.completedFuture(takeEvents());
         }
         if (connection == null) {
-            connection = SinkConnection.open(context, destination, connectTimeoutMs, this::codec, new Listener());
+            connection = SinkConnection.open(context, destination, tls, connectTimeoutMs, this::codec,
+                    new Listener());
         }
         ResponseBatch batch = new ResponseBatch(requests.size());
         boolean wasIdle = outstanding.isEmpty();

@@ -7,6 +7,8 @@ import dev.shotover.api.TransformBuilder;
 import dev.shotover.api.TransformContext;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
+import dev.shotover.runtime.tls.TlsConnector;
+import dev.shotover.runtime.tls.TlsSettingsException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,9 +18,23 @@ final class CassandraSinkSingleBuilder implements TransformBuilder {
     private final HostAndPort destination;
     private final String addressProblem;
     private final Metrics.Counter failedRequests;
+    /** Null for plain TCP, or when the TLS settings are broken ({@link #tlsProblem} says how). */
+    private final TlsConnector tls;
+    private final String tlsProblem;
 
     CassandraSinkSingleBuilder(CassandraSinkSingleConfig config, BuildContext context) {
         this.config = config;
+        TlsConnector connector = null;
+        String tlsFailure = null;
+        if (config.tls() != null) {
+            try {
+                connector = TlsConnector.load(config.tls());
+            } catch (TlsSettingsException e) {
+                tlsFailure = e.getMessage();
+            }
+        }
+        this.tls = connector;
+        this.tlsProblem = tlsFailure;
         HostAndPort parsed = null;
         String problem = null;
         try {
@@ -45,15 +61,15 @@ final class CassandraSinkSingleBuilder implements TransformBuilder {
         if (config.readTimeout() != null && config.readTimeout() < 1) {
             problems.add("read_timeout must be at least 1 second but was " + config.readTimeout());
         }
-        if (config.tls() != null) {
-            problems.add("tls: TLS to the backend is not supported yet");
+        if (tlsProblem != null) {
+            problems.add(tlsProblem);
         }
         return problems;
     }
 
     @Override
     public Transform build(TransformContext context) {
-        return new CassandraSinkSingle(RuntimeContext.of(context), destination, (int) (long) config.connectTimeoutMs(),
-                config.readTimeout(), failedRequests);
+        return new CassandraSinkSingle(RuntimeContext.of(context), destination, tls,
+                (int) (long) config.connectTimeoutMs(), config.readTimeout(), failedRequests);
     }
 }

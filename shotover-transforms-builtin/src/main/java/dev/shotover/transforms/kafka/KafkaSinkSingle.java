@@ -13,6 +13,7 @@ import dev.shotover.runtime.net.HostAndPort;
 import dev.shotover.runtime.sink.ReadTimeout;
 import dev.shotover.runtime.sink.ResponseBatch;
 import dev.shotover.runtime.sink.SinkConnection;
+import dev.shotover.runtime.tls.TlsConnector;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -45,6 +46,8 @@ final class KafkaSinkSingle implements Transform {
     private final RuntimeContext context;
     private final int destinationPort;
     private final int connectTimeoutMs;
+    /** Null for plain TCP. */
+    private final TlsConnector tls;
 
     private SinkConnection connection;
     private HostAndPort destination;
@@ -68,8 +71,10 @@ final class KafkaSinkSingle implements Transform {
     private record HeldBack(Message response, ResponseBatch batch, int index) {
     }
 
-    KafkaSinkSingle(RuntimeContext context, int destinationPort, int connectTimeoutMs, Long readTimeoutSeconds) {
+    KafkaSinkSingle(RuntimeContext context, int destinationPort, TlsConnector tls, int connectTimeoutMs,
+                    Long readTimeoutSeconds) {
         this.context = context;
+        this.tls = tls;
         this.destinationPort = destinationPort;
         this.connectTimeoutMs = connectTimeoutMs;
         this.readTimeout = new ReadTimeout(context.eventLoop(), readTimeoutSeconds, () -> destination,
@@ -125,7 +130,7 @@ final class KafkaSinkSingle implements Transform {
         }
         listenPort = inet.getPort();
         destination = new HostAndPort(inet.getAddress().getHostAddress(), destinationPort);
-        connection = SinkConnection.open(context, destination, connectTimeoutMs, this::codec, new Listener());
+        connection = SinkConnection.open(context, destination, tls, connectTimeoutMs, this::codec, new Listener());
     }
 
     /** The Kafka codec, plus a handler that hears when the connection is up. */

@@ -4,15 +4,31 @@ import dev.shotover.api.Transform;
 import dev.shotover.api.TransformBuilder;
 import dev.shotover.api.TransformContext;
 import dev.shotover.runtime.RuntimeContext;
+import dev.shotover.runtime.tls.TlsConnector;
+import dev.shotover.runtime.tls.TlsSettingsException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Shared part of {@code KafkaSinkSingle}: the validated settings. Immutable. */
 final class KafkaSinkSingleBuilder implements TransformBuilder {
     private final KafkaSinkSingleConfig config;
+    /** Null for plain TCP, or when the TLS settings are broken ({@link #tlsProblem} says how). */
+    private final TlsConnector tls;
+    private final String tlsProblem;
 
     KafkaSinkSingleBuilder(KafkaSinkSingleConfig config) {
         this.config = config;
+        TlsConnector connector = null;
+        String problem = null;
+        if (config.tls() != null) {
+            try {
+                connector = TlsConnector.load(config.tls());
+            } catch (TlsSettingsException e) {
+                problem = e.getMessage();
+            }
+        }
+        this.tls = connector;
+        this.tlsProblem = problem;
     }
 
     @Override
@@ -28,15 +44,15 @@ final class KafkaSinkSingleBuilder implements TransformBuilder {
         if (config.readTimeout() != null && config.readTimeout() < 1) {
             problems.add("read_timeout must be at least 1 second but was " + config.readTimeout());
         }
-        if (config.tls() != null) {
-            problems.add("tls: TLS to the backend is not supported yet");
+        if (tlsProblem != null) {
+            problems.add(tlsProblem);
         }
         return problems;
     }
 
     @Override
     public Transform build(TransformContext context) {
-        return new KafkaSinkSingle(RuntimeContext.of(context), config.destinationPort(),
+        return new KafkaSinkSingle(RuntimeContext.of(context), config.destinationPort(), tls,
                 (int) (long) config.connectTimeoutMs(), config.readTimeout());
     }
 }

@@ -25,7 +25,8 @@ import dev.shotover.runtime.config.TlsConnectorConfig;
  *
  * @param destinationPort the broker's port on the address the client connected to
  * @param readTimeout     seconds to wait for a response while requests are outstanding before failing the connection
- * @param tls             TLS to the broker: not supported yet, rejected at startup
+ * @param tls             TLS to the broker (see {@link TlsConnectorConfig}), or null for plain TCP; with
+ *                        {@code verify_hostname} the broker certificate must name the IP the client connected to
  */
 public record KafkaSinkSingleConfig(
         String name,

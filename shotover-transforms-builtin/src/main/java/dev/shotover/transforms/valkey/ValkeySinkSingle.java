@@ -10,9 +10,10 @@ import dev.shotover.runtime.ProtocolCodecs;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
 import dev.shotover.runtime.sink.ReadTimeout;
-import dev.shotover.runtime.sink.ResponseBatch;
 import dev.shotover.runtime.sink.SinkConnection;
+import dev.shotover.runtime.tls.TlsConnector;
 import dev.shotover.protocols.valkey.RespMessageKind;
+import dev.shotover.protocols.valkey.ValkeyReplyPairing;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,29 +25,43 @@ import java.util.concurrent.CompletionStage;
  * The per-connection instance of {@code ValkeySinkSingle}: one backend connection, opened on the first request.
  *
  * <p>Requests are written as they arrive (pipelined); Valkey answers in order, so each response is paired with the
- * oldest unanswered request. RESP3 pushes ({@code >}) and replies nobody asked for are handed up with no request id
- * on the next forced chain run. When the backend cannot be reached or goes away, every outstanding run fails, which
- * makes the runtime answer the client with an error naming this transform and close the connection.
+ * oldest unanswered request. What answers no request (RESP3 pushes, pub/sub messages, the further confirmations
+ * of a {@code SUBSCRIBE} to several channels; {@link ValkeyReplyPairing} tells them apart) is handed up with no
+ * request id, in exactly the place the server sent it: while requests are outstanding it travels with their run,
+ * just before the response that followed it on the wire ({@link InterleavedResponseBatch}); when none is
+ * outstanding it goes up at once through a forced chain run, so a subscriber gets its messages as they are
+ * published. The backend connection is the client's own, so HELLO, RESP3 and every other session state pass
+ * straight through.
+ * When the backend cannot be reached or goes away, every outstanding run fails, which makes the runtime answer the
+ * client with an error naming this transform and close the connection.
  */
 final class ValkeySinkSingle implements Transform {
     private final RuntimeContext context;
     private final HostAndPort destination;
     private final int connectTimeoutMs;
+    /** Null for plain TCP. */
+    private final TlsConnector tls;
     private final Metrics.Counter failedRequests;
 
     private SinkConnection connection;
     private final ArrayDeque<Outstanding> outstanding = new ArrayDeque<>();
+    private final ValkeyReplyPairing pairing = new ValkeyReplyPairing();
     private List<Message> unsolicited = new ArrayList<>();
     private Throwable failure;
     private final ReadTimeout readTimeout;
 
-    /** One request waiting for its response. */
-    private record Outstanding(MessageId requestId, ResponseBatch batch, int index) {
+    /**
+     * One request waiting for its response; {@code kind} and {@code argumentCount} are what the reply pairing needs
+     * to know about it (the count only for subscription commands).
+     */
+    private record Outstanding(MessageId requestId, InterleavedResponseBatch batch, int index,
+                               ValkeyReplyPairing.RequestKind kind, int argumentCount) {
     }
 
-    ValkeySinkSingle(RuntimeContext context, HostAndPort destination, int connectTimeoutMs, Long readTimeoutSeconds,
-                     Metrics.Counter failedRequests) {
+    ValkeySinkSingle(RuntimeContext context, HostAndPort destination, TlsConnector tls, int connectTimeoutMs,
+                     Long readTimeoutSeconds, Metrics.Counter failedRequests) {
         this.context = context;
+        this.tls = tls;
         this.destination = destination;
         this.connectTimeoutMs = connectTimeoutMs;
         this.failedRequests = failedRequests;
@@ -64,28 +79,26 @@ final class ValkeySinkSingle implements Transform {
             return CompletableFuture.completedFuture(takeUnsolicited());
         }
         if (connection == null) {
-            connection = SinkConnection.open(context, destination, connectTimeoutMs,
+            connection = SinkConnection.open(context, destination, tls, connectTimeoutMs,
                     () -> ProtocolCodecs.sink(Protocol.VALKEY), new Listener());
         }
-        ResponseBatch batch = new ResponseBatch(requests.size());
+        InterleavedResponseBatch batch = new InterleavedResponseBatch(requests.size());
         boolean wasIdle = outstanding.isEmpty();
         for (int i = 0; i < requests.size(); i++) {
-            outstanding.add(new Outstanding(requests.get(i).id(), batch, i));
+            Message request = requests.get(i);
+            ValkeyReplyPairing.RequestKind kind = ValkeyReplyPairing.kindOf(request);
+            int arguments = kind.isSubscription() ? ValkeyReplyPairing.argumentCount(request) : 0;
+            outstanding.add(new Outstanding(request.id(), batch, i, kind, arguments));
         }
         if (wasIdle) {
             readTimeout.start();
         }
-        connection.send(requests);
-        if (unsolicited.isEmpty()) {
-            return batch.done();
+        // what arrived since the last run (its forced run has not come yet) precedes these requests' responses
+        for (Message pushed : takeUnsolicited()) {
+            batch.putUnsolicited(0, pushed);
         }
-        List<Message> pushes = takeUnsolicited();
-        return batch.done().thenApply(responses -> {
-            List<Message> all = new ArrayList<>(pushes.size() + responses.size());
-            all.addAll(pushes);
-            all.addAll(responses);
-            return all;
-        });
+        connection.send(requests);
+        return batch.done();
     }
 
     private List<Message> takeUnsolicited() {
@@ -100,13 +113,20 @@ final class ValkeySinkSingle implements Transform {
     private final class Listener implements SinkConnection.Listener {
         @Override
         public void onMessage(Message response) {
-            RespMessageKind kind = RespMessageKind.of(response);
-            if (kind == RespMessageKind.PUSH || outstanding.isEmpty()) {
-                unsolicited.add(response);
-                context.forceRunChain();
+            Outstanding head = outstanding.peek();
+            if (!pairing.answersRequest(response, head == null ? null : head.kind(),
+                    head == null ? 0 : head.argumentCount())) {
+                if (head != null) {
+                    // keeps the server's order: it goes up with the run, before the response that comes next
+                    head.batch().putUnsolicited(head.index(), response);
+                } else {
+                    unsolicited.add(response);
+                    context.forceRunChain();
+                }
                 return;
             }
             Outstanding request = outstanding.poll();
+            RespMessageKind kind = RespMessageKind.of(response);
             readTimeout.progress();
             response.setRequestId(request.requestId());
             if (kind == RespMessageKind.ERROR) {

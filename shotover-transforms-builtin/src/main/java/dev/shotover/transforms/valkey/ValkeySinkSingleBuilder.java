@@ -7,6 +7,8 @@ import dev.shotover.api.TransformBuilder;
 import dev.shotover.api.TransformContext;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
+import dev.shotover.runtime.tls.TlsConnector;
+import dev.shotover.runtime.tls.TlsSettingsException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +17,9 @@ final class ValkeySinkSingleBuilder implements TransformBuilder {
     private final ValkeySinkSingleConfig config;
     private final HostAndPort destination;
     private final String addressProblem;
+    /** Null for plain TCP, or when the TLS settings are broken ({@link #tlsProblem} says how). */
+    private final TlsConnector tls;
+    private final String tlsProblem;
     private final Metrics.Counter failedRequests;
 
     ValkeySinkSingleBuilder(ValkeySinkSingleConfig config, BuildContext context) {
@@ -28,6 +33,17 @@ final class ValkeySinkSingleBuilder implements TransformBuilder {
         }
         this.destination = parsed;
         this.addressProblem = problem;
+        TlsConnector connector = null;
+        String tlsFailure = null;
+        if (config.tls() != null) {
+            try {
+                connector = TlsConnector.load(config.tls());
+            } catch (TlsSettingsException e) {
+                tlsFailure = e.getMessage();
+            }
+        }
+        this.tls = connector;
+        this.tlsProblem = tlsFailure;
         this.failedRequests = context.metrics().counter("shotover_failed_requests_count",
                 "chain", context.chainName(), "transform", context.transformTypeName());
     }
@@ -45,15 +61,15 @@ final class ValkeySinkSingleBuilder implements TransformBuilder {
         if (config.readTimeout() != null && config.readTimeout() < 1) {
             problems.add("read_timeout must be at least 1 second but was " + config.readTimeout());
         }
-        if (config.tls() != null) {
-            problems.add("tls: TLS to the backend is not supported yet");
+        if (tlsProblem != null) {
+            problems.add(tlsProblem);
         }
         return problems;
     }
 
     @Override
     public Transform build(TransformContext context) {
-        return new ValkeySinkSingle(RuntimeContext.of(context), destination, (int) (long) config.connectTimeoutMs(),
-                config.readTimeout(), failedRequests);
+        return new ValkeySinkSingle(RuntimeContext.of(context), destination, tls,
+                (int) (long) config.connectTimeoutMs(), config.readTimeout(), failedRequests);
     }
 }

@@ -7,6 +7,7 @@ import dev.shotover.runtime.ProtocolCodecs;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
 import dev.shotover.runtime.sink.SinkConnection;
+import dev.shotover.runtime.tls.TlsConnector;
 import dev.shotover.api.valkey.ValkeyFrame;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -37,14 +38,15 @@ final class NodeConnection {
     private boolean retiring;
 
     /**
+     * @param tls TLS to the node, or null for plain TCP
      * @param prelude a command sent first on the connection whose reply is dropped (the client's AUTH), or null
      */
-    NodeConnection(RuntimeContext context, HostAndPort node, int connectTimeoutMs, FlushBatcher batcher,
-                   ValkeyFrame prelude, Consumer<NodeConnection> onClosed) {
+    NodeConnection(RuntimeContext context, HostAndPort node, TlsConnector tls, int connectTimeoutMs,
+                   FlushBatcher batcher, ValkeyFrame prelude, Consumer<NodeConnection> onClosed) {
         this.batcher = batcher;
         this.node = node;
         this.onClosed = onClosed;
-        this.connection = SinkConnection.open(context, node, connectTimeoutMs,
+        this.connection = SinkConnection.open(context, node, tls, connectTimeoutMs,
                 () -> ProtocolCodecs.sink(Protocol.VALKEY), new Listener());
         if (prelude != null) {
             send(Message.fromFrame(prelude)).thenAccept(Message::release);

@@ -8,6 +8,7 @@ import dev.shotover.api.valkey.ValkeyFrame;
 import dev.shotover.protocols.valkey.RespMessageKind;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
+import dev.shotover.runtime.tls.TlsConnector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,7 +44,8 @@ import java.util.function.Supplier;
  * slot and reassembled in key order; DBSIZE sums and KEYS joins over all primaries; FLUSHALL/FLUSHDB/SCRIPT go to
  * all primaries; SCAN walks the primaries one after the other behind a composite cursor; keyless commands (PING,
  * ECHO, TIME, INFO, ...) go to a random primary. Commands that cannot be hidden get Shotover's "unknown command"
- * error; so do connection-state commands (HELLO, SELECT, WATCH, SUBSCRIBE, ...) in both modes. AUTH is validated
+ * error; so do connection-state commands (HELLO, SELECT, WATCH, SUBSCRIBE, ...) in both modes, except that
+ * {@code HELLO 3} gets {@code -NOPROTO} so that clients fall back to RESP2. AUTH is validated
  * against the cluster and replayed on every node connection (see {@link #auth}). MULTI/EXEC
  * works when every key of the transaction hashes to one slot (see {@link Transaction}).
  *
@@ -61,6 +63,8 @@ final class ValkeySinkCluster implements Transform {
             "ERR unknown command - Shotover ValkeySinkCluster does not not support this command";
     static final String NO_OWNER =
             "ERR Shotover ValkeySinkCluster does not know of a node containing the required slot";
+    /** Redis' answer to HELLO with a protocol version it does not speak. */
+    static final String NOPROTO = "NOPROTO unsupported protocol version";
     private static final int MAX_REDIRECTS = 5;
 
     /** Commands that cannot be hidden behind one node (yet). */
@@ -86,6 +90,8 @@ final class ValkeySinkCluster implements Transform {
     private final List<HostAndPort> contactPoints;
     private final HostAndPort direct;
     private final int connectTimeoutMs;
+    /** Null for plain TCP; used for every node connection, including the topology probes. */
+    private final TlsConnector tls;
     private final int connectionCount;
     private final Metrics.Counter failedRequests;
 
@@ -102,9 +108,10 @@ final class ValkeySinkCluster implements Transform {
     private Transaction transaction;
     private boolean closed;
 
-    ValkeySinkCluster(RuntimeContext context, List<HostAndPort> contactPoints, HostAndPort direct, int connectTimeoutMs,
-                      int connectionCount, Metrics.Counter failedRequests) {
+    ValkeySinkCluster(RuntimeContext context, List<HostAndPort> contactPoints, HostAndPort direct, TlsConnector tls,
+                      int connectTimeoutMs, int connectionCount, Metrics.Counter failedRequests) {
         this.context = context;
+        this.tls = tls;
         this.contactPoints = contactPoints;
         this.direct = direct;
         this.connectTimeoutMs = connectTimeoutMs;
@@ -211,6 +218,9 @@ final class ValkeySinkCluster implements Transform {
             // a cluster has database 0 only: selecting it changes nothing, as on a cluster node
             return reply(request, args.size() == 2 && "0".equals(string(args.get(1))) ? ValkeyFrame.ok()
                     : ValkeyFrame.error("ERR SELECT is not allowed in cluster mode"));
+        }
+        if (command.equals("HELLO") && args.size() > 1) {
+            return reply(request, hello(string(args.get(1))));
         }
         if (NEVER_FORWARDED.contains(command)) {
             return reply(request, ValkeyFrame.error(UNSUPPORTED));
@@ -497,6 +507,22 @@ final class ValkeySinkCluster implements Transform {
         }
     }
 
+    /**
+     * {@code HELLO <protover> ...}: only RESP2 is spoken to the cluster, so asking for another version gets Redis'
+     * own answer to a version it does not know, on which Lettuce carries on in RESP2 (Jedis sends HELLO only when
+     * configured for RESP3, and then reports this error). {@code HELLO 2}
+     * (which would also authenticate and name the connection) keeps the unsupported-command error.
+     */
+    private static ValkeyFrame hello(String protocolVersion) {
+        long version;
+        try {
+            version = Long.parseLong(protocolVersion);
+        } catch (NumberFormatException e) {
+            return ValkeyFrame.error("ERR Protocol version is not an integer or out of range");
+        }
+        return version == 2 ? ValkeyFrame.error(UNSUPPORTED) : ValkeyFrame.error(NOPROTO);
+    }
+
     private static String string(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -777,7 +803,7 @@ final class ValkeySinkCluster implements Transform {
     private CompletableFuture<Message> auth(Message request, ValkeyFrame.Array authFrame) {
         HostAndPort node = lastMap != null && !lastMap.primaries().isEmpty() ? lastMap.primaries().get(0)
                 : contactPoints.get(0);
-        NodeConnection probe = new NodeConnection(context, node, connectTimeoutMs, batcher, null, c -> { });
+        NodeConnection probe = new NodeConnection(context, node, tls, connectTimeoutMs, batcher, null, c -> { });
         CompletableFuture<Message> authReply = probe.send(Message.fromFrame(authFrame));
         CompletableFuture<Message> slotsReply = probe.send(Message.fromFrame(ValkeyFrame.command("CLUSTER", "SLOTS")));
         return CompletableFuture.allOf(authReply, slotsReply).handle((ignored, failure) -> {
@@ -904,7 +930,7 @@ final class ValkeySinkCluster implements Transform {
         int index = connectionCount == 1 ? 0 : slot % connectionCount;
         NodeConnection connection = pool[index];
         if (connection == null || connection.isClosed()) {
-            connection = new NodeConnection(context, node, connectTimeoutMs, batcher, authCommand,
+            connection = new NodeConnection(context, node, tls, connectTimeoutMs, batcher, authCommand,
                     this::connectionClosed);
             pool[index] = connection;
         }

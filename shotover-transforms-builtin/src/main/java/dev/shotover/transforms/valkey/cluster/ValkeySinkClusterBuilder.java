@@ -7,6 +7,8 @@ import dev.shotover.api.TransformBuilder;
 import dev.shotover.api.TransformContext;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
+import dev.shotover.runtime.tls.TlsConnector;
+import dev.shotover.runtime.tls.TlsSettingsException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,8 @@ final class ValkeySinkClusterBuilder implements TransformBuilder {
     private final List<HostAndPort> contactPoints = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private HostAndPort direct;
+    /** Null for plain TCP, or when the TLS settings are broken (then {@link #problems} says how). */
+    private final TlsConnector tls;
     private final Metrics.Counter failedRequests;
 
     ValkeySinkClusterBuilder(ValkeySinkClusterConfig config, BuildContext context) {
@@ -44,6 +48,15 @@ final class ValkeySinkClusterBuilder implements TransformBuilder {
                         + e.getMessage());
             }
         }
+        TlsConnector connector = null;
+        if (config.tls() != null) {
+            try {
+                connector = TlsConnector.load(config.tls());
+            } catch (TlsSettingsException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        this.tls = connector;
         this.failedRequests = context.metrics().counter("shotover_failed_requests_count",
                 "chain", context.chainName(), "transform", context.transformTypeName());
     }
@@ -53,9 +66,6 @@ final class ValkeySinkClusterBuilder implements TransformBuilder {
         List<String> all = new ArrayList<>(problems);
         if (config.directDestination() != null && config.directConnection() != null) {
             all.add("direct_destination and direct_connection are the same setting: give only one");
-        }
-        if (config.tls() != null) {
-            all.add("tls: TLS to the cluster is not supported yet");
         }
         if (config.connectTimeoutMs() < 1 || config.connectTimeoutMs() > Integer.MAX_VALUE) {
             all.add("connect_timeout_ms must be between 1 and " + Integer.MAX_VALUE + " but was "
@@ -69,7 +79,7 @@ final class ValkeySinkClusterBuilder implements TransformBuilder {
 
     @Override
     public Transform build(TransformContext context) {
-        return new ValkeySinkCluster(RuntimeContext.of(context), List.copyOf(contactPoints), direct,
+        return new ValkeySinkCluster(RuntimeContext.of(context), List.copyOf(contactPoints), direct, tls,
                 (int) (long) config.connectTimeoutMs(), (int) (long) config.connectionCount(), failedRequests);
     }
 }

@@ -22,8 +22,9 @@ import java.util.List;
  * </pre>
  *
  * With {@code direct_destination: "host:port"} (also accepted as Shotover's documented {@code direct_connection})
- * it does cluster handling instead: key-routed commands go to the cluster, all others to that node. {@code tls} is
- * parsed but rejected at startup: not supported yet.
+ * it does cluster handling instead: key-routed commands go to the cluster, all others to that node. With
+ * {@code tls:} (see {@link TlsConnectorConfig}) every node connection uses TLS; with {@code verify_hostname} the
+ * node certificates must name the addresses the cluster reports (usually IPs).
  */
 public record ValkeySinkClusterConfig(
         String name,
