@@ -37,6 +37,32 @@ public final class TlsConnector {
     }
 
     /**
+     * A sink's {@code tls:} setting as its builder keeps it: the connector, or why there is none. Builders load it
+     * when constructed and report the problem from {@code validate()}, so every broken setting is reported at once.
+     *
+     * @param connector the connector; null for plain TCP or when the settings are broken
+     * @param problem   what is wrong with the settings, or null
+     */
+    public record Setting(TlsConnector connector, String problem) {
+    }
+
+    /**
+     * {@return the loaded setting: plain TCP for a null config, else the connector or the problem}
+     *
+     * @param config the sink's {@code tls:} map, or null
+     */
+    public static Setting setting(TlsConnectorConfig config) {
+        if (config == null) {
+            return new Setting(null, null);
+        }
+        try {
+            return new Setting(load(config), null);
+        } catch (TlsSettingsException e) {
+            return new Setting(null, e.getMessage());
+        }
+    }
+
+    /**
      * Reads the PEM files of {@code config} and builds the client context.
      *
      * @throws TlsSettingsException naming the setting, its path and what is wrong

@@ -5,7 +5,6 @@ import dev.shotover.api.TransformBuilder;
 import dev.shotover.api.TransformContext;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.tls.TlsConnector;
-import dev.shotover.runtime.tls.TlsSettingsException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,17 +17,9 @@ final class KafkaSinkSingleBuilder implements TransformBuilder {
 
     KafkaSinkSingleBuilder(KafkaSinkSingleConfig config) {
         this.config = config;
-        TlsConnector connector = null;
-        String problem = null;
-        if (config.tls() != null) {
-            try {
-                connector = TlsConnector.load(config.tls());
-            } catch (TlsSettingsException e) {
-                problem = e.getMessage();
-            }
-        }
-        this.tls = connector;
-        this.tlsProblem = problem;
+        TlsConnector.Setting tlsSetting = TlsConnector.setting(config.tls());
+        this.tls = tlsSetting.connector();
+        this.tlsProblem = tlsSetting.problem();
     }
 
     @Override

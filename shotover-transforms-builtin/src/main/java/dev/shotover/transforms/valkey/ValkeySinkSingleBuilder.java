@@ -8,7 +8,6 @@ import dev.shotover.api.TransformContext;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
 import dev.shotover.runtime.tls.TlsConnector;
-import dev.shotover.runtime.tls.TlsSettingsException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,17 +32,9 @@ final class ValkeySinkSingleBuilder implements TransformBuilder {
         }
         this.destination = parsed;
         this.addressProblem = problem;
-        TlsConnector connector = null;
-        String tlsFailure = null;
-        if (config.tls() != null) {
-            try {
-                connector = TlsConnector.load(config.tls());
-            } catch (TlsSettingsException e) {
-                tlsFailure = e.getMessage();
-            }
-        }
-        this.tls = connector;
-        this.tlsProblem = tlsFailure;
+        TlsConnector.Setting tlsSetting = TlsConnector.setting(config.tls());
+        this.tls = tlsSetting.connector();
+        this.tlsProblem = tlsSetting.problem();
         this.failedRequests = context.metrics().counter("shotover_failed_requests_count",
                 "chain", context.chainName(), "transform", context.transformTypeName());
     }

@@ -8,7 +8,6 @@ import dev.shotover.api.TransformContext;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
 import dev.shotover.runtime.tls.TlsConnector;
-import dev.shotover.runtime.tls.TlsSettingsException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,15 +47,11 @@ final class ValkeySinkClusterBuilder implements TransformBuilder {
                         + e.getMessage());
             }
         }
-        TlsConnector connector = null;
-        if (config.tls() != null) {
-            try {
-                connector = TlsConnector.load(config.tls());
-            } catch (TlsSettingsException e) {
-                problems.add(e.getMessage());
-            }
+        TlsConnector.Setting tlsSetting = TlsConnector.setting(config.tls());
+        this.tls = tlsSetting.connector();
+        if (tlsSetting.problem() != null) {
+            problems.add(tlsSetting.problem());
         }
-        this.tls = connector;
         this.failedRequests = context.metrics().counter("shotover_failed_requests_count",
                 "chain", context.chainName(), "transform", context.transformTypeName());
     }
