@@ -1,6 +1,7 @@
 package dev.shotover.runtime.sink;
 
 import dev.shotover.api.Message;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,10 +10,18 @@ import java.util.concurrent.CompletableFuture;
  * The responses of one chain run at a sink, filled in as they arrive from the backend, in request order. Its
  * {@link #done()} stage is what the sink's {@code transform} returns.
  *
- * <p>Confined to the connection's event loop.
+ * <p>Unsolicited messages (pushes, pub/sub messages, extra subscription confirmations) that arrive while the run's
+ * requests are outstanding can be kept at the place they arrived: before the response that came next on the wire
+ * ({@link #putUnsolicited}), so the completed list is in exactly the server's order, which pub/sub clients rely on.
+ * Without them it completes with a fixed-size list and costs nothing extra.
+ *
+ * <p>Confined to the connection's event loop. Owns the messages put into it until it completes (then the list's
+ * receiver owns them) or fails (then it releases them).
  */
 public final class ResponseBatch {
     private final Message[] responses;
+    /** Unsolicited messages by the index of the response they preceded; null until the first one. */
+    private List<Message>[] before;
     private final CompletableFuture<List<Message>> done = new CompletableFuture<>();
     private int missing;
 
@@ -21,7 +30,7 @@ public final class ResponseBatch {
         missing = size;
     }
 
-    /** Completes with every response once the last one has been {@link #put}. */
+    /** Completes with every response, in request order, and the unsolicited messages where they arrived. */
     public CompletableFuture<List<Message>> done() {
         return done;
     }
@@ -30,18 +39,47 @@ public final class ResponseBatch {
     public void put(int index, Message response) {
         responses[index] = response;
         if (--missing == 0) {
-            done.complete(Arrays.asList(responses));
+            done.complete(before == null ? Arrays.asList(responses) : interleaved());
         }
     }
 
-    /** Fails the run once, releasing the responses it had received (nobody else will). */
+    /**
+     * Keeps an unsolicited message that arrived while the request at {@code index} was the oldest unanswered one, so
+     * it is delivered just before that request's response.
+     */
+    @SuppressWarnings("unchecked")
+    public void putUnsolicited(int index, Message unsolicited) {
+        if (before == null) {
+            before = new List[responses.length];
+        }
+        if (before[index] == null) {
+            before[index] = new ArrayList<>(2);
+        }
+        before[index].add(unsolicited);
+    }
+
+    private List<Message> interleaved() {
+        List<Message> all = new ArrayList<>(responses.length + 4);
+        for (int i = 0; i < responses.length; i++) {
+            if (before[i] != null) {
+                all.addAll(before[i]);
+            }
+            all.add(responses[i]);
+        }
+        return all;
+    }
+
+    /** Fails the run once, releasing what it had received (nobody else will). */
     public void fail(Throwable cause) {
         if (done.isDone()) {
             return;
         }
-        for (Message received : responses) {
-            if (received != null) {
-                received.release();
+        for (int i = 0; i < responses.length; i++) {
+            if (responses[i] != null) {
+                responses[i].release();
+            }
+            if (before != null && before[i] != null) {
+                before[i].forEach(Message::release);
             }
         }
         done.completeExceptionally(cause);

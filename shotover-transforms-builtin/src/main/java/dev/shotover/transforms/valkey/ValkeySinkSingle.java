@@ -10,6 +10,7 @@ import dev.shotover.runtime.ProtocolCodecs;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
 import dev.shotover.runtime.sink.ReadTimeout;
+import dev.shotover.runtime.sink.ResponseBatch;
 import dev.shotover.runtime.sink.SinkConnection;
 import dev.shotover.runtime.tls.TlsConnector;
 import dev.shotover.protocols.valkey.RespMessageKind;
@@ -28,7 +29,7 @@ import java.util.concurrent.CompletionStage;
  * oldest unanswered request. What answers no request (RESP3 pushes, pub/sub messages, the further confirmations
  * of a {@code SUBSCRIBE} to several channels; {@link ValkeyReplyPairing} tells them apart) is handed up with no
  * request id, in exactly the place the server sent it: while requests are outstanding it travels with their run,
- * just before the response that followed it on the wire ({@link InterleavedResponseBatch}); when none is
+ * just before the response that followed it on the wire ({@link ResponseBatch}); when none is
  * outstanding it goes up at once through a forced chain run, so a subscriber gets its messages as they are
  * published. The backend connection is the client's own, so HELLO, RESP3 and every other session state pass
  * straight through.
@@ -54,7 +55,7 @@ final class ValkeySinkSingle implements Transform {
      * One request waiting for its response; {@code kind} and {@code argumentCount} are what the reply pairing needs
      * to know about it (the count only for subscription commands).
      */
-    private record Outstanding(MessageId requestId, InterleavedResponseBatch batch, int index,
+    private record Outstanding(MessageId requestId, ResponseBatch batch, int index,
                                ValkeyReplyPairing.RequestKind kind, int argumentCount) {
     }
 
@@ -82,7 +83,7 @@ final class ValkeySinkSingle implements Transform {
             connection = SinkConnection.open(context, destination, tls, connectTimeoutMs,
                     () -> ProtocolCodecs.sink(Protocol.VALKEY), new Listener());
         }
-        InterleavedResponseBatch batch = new InterleavedResponseBatch(requests.size());
+        ResponseBatch batch = new ResponseBatch(requests.size());
         boolean wasIdle = outstanding.isEmpty();
         for (int i = 0; i < requests.size(); i++) {
             Message request = requests.get(i);

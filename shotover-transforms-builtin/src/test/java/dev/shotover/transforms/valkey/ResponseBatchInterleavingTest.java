@@ -3,16 +3,17 @@ package dev.shotover.transforms.valkey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shotover.api.Message;
+import dev.shotover.runtime.sink.ResponseBatch;
 import dev.shotover.transforms.testing.ValkeyMessages;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class InterleavedResponseBatchTest {
+class ResponseBatchInterleavingTest {
 
     @Test
     void withoutUnsolicitedMessagesItCompletesWithTheResponsesInRequestOrder() {
-        InterleavedResponseBatch batch = new InterleavedResponseBatch(2);
+        ResponseBatch batch = new ResponseBatch(2);
         Message first = ValkeyMessages.command("A");
         Message second = ValkeyMessages.command("B");
         batch.put(1, second);
@@ -23,7 +24,7 @@ class InterleavedResponseBatchTest {
 
     @Test
     void unsolicitedMessagesGoJustBeforeTheResponseThatFollowedThem() {
-        InterleavedResponseBatch batch = new InterleavedResponseBatch(3);
+        ResponseBatch batch = new ResponseBatch(3);
         Message r0 = ValkeyMessages.command("R0");
         Message r1 = ValkeyMessages.command("R1");
         Message r2 = ValkeyMessages.command("R2");
@@ -41,7 +42,7 @@ class InterleavedResponseBatchTest {
 
     @Test
     void failingReleasesEverythingItHeld() {
-        InterleavedResponseBatch batch = new InterleavedResponseBatch(2);
+        ResponseBatch batch = new ResponseBatch(2);
         Message response = ValkeyMessages.raw(ValkeyMessages.resp("OK"));
         Message push = ValkeyMessages.raw(ValkeyMessages.resp("message", "ch", "x"));
         batch.put(0, response);
