@@ -25,6 +25,9 @@ public final class ShotoverMain {
     }
 
     public static void main(String[] args) {
+        // Before anything logs: Logback then starts from CliLogbackConfigurator instead of parsing logback.xml,
+        // which took a fifth of the startup time (docs/performance.md).
+        System.setProperty(dev.shotover.runtime.observability.CliLogbackConfigurator.CLI_PROPERTY, "true");
         // Netty samples 1% of buffers for leak tracking by default; that costs 0.3-0.5 us per request on the
         // passthrough path (docs/performance.md). Operators and tests that want it set io.netty.leakDetection.level.
         if (System.getProperty("io.netty.leakDetection.level") == null) {
