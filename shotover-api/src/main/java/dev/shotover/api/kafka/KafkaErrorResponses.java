@@ -38,9 +38,14 @@ public final class KafkaErrorResponses {
      * @param kind    what kind of failure it reports: {@code REJECTED} becomes {@code POLICY_VIOLATION},
      *                {@code OVERLOADED} {@code THROTTLING_QUOTA_EXCEEDED}, {@code INTERNAL} {@code UNKNOWN_SERVER_ERROR}
      * @param text    the error message, in the APIs' error message fields
-     * @throws UnsupportedOperationException if the request cannot be decoded, or its API has no error response
+     * @throws UnsupportedOperationException if the request cannot be decoded, or its API has no error response, or
+     *                                       it is a legacy SASL token ({@link KafkaFrame.SaslToken})
      */
     public static Message errorResponse(Message request, ErrorKind kind, String text) {
+        if (KafkaMessages.isSaslToken(request)) {
+            throw new UnsupportedOperationException("a legacy SASL token has no error response: a broker rejects one "
+                    + "by closing the connection");
+        }
         KafkaFrame.Request frame;
         try {
             frame = request.frame(KafkaFrame.Request.class);

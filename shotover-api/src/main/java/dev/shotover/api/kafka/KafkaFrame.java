@@ -3,6 +3,7 @@ package dev.shotover.api.kafka;
 import dev.shotover.api.Frame;
 import dev.shotover.api.Protocol;
 import dev.shotover.api.QueryType;
+import java.util.Arrays;
 import java.util.Objects;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -12,7 +13,9 @@ import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
  * A Kafka request or response, with its header and its body as the message class of {@code kafka-clients}
- * ({@code org.apache.kafka.common.message.*Data}, e.g. {@code MetadataResponseData}).
+ * ({@code org.apache.kafka.common.message.*Data}, e.g. {@code MetadataResponseData}). Two more variants exist:
+ * {@link NoResponse}, the stand-in for an answer the broker never sends, and {@link SaslToken}, a header-less token
+ * of the legacy SASL flow.
  *
  * <p>Obtain one with {@code message.frame(KafkaFrame.class)} (or {@code KafkaFrame.Request.class} /
  * {@code KafkaFrame.Response.class}); the bytes are decoded on that first call only. Responses are decoded with the
@@ -34,7 +37,8 @@ import org.apache.kafka.common.requests.ResponseHeader;
  * dependency of {@code shotover-api}: a transform that uses Kafka frames declares it itself (the Shotover runtime
  * always has it).
  */
-public sealed interface KafkaFrame extends Frame permits KafkaFrame.Request, KafkaFrame.Response, KafkaFrame.NoResponse {
+public sealed interface KafkaFrame extends Frame
+        permits KafkaFrame.Request, KafkaFrame.Response, KafkaFrame.NoResponse, KafkaFrame.SaslToken {
 
     /** {@return the API of this message (for a response: of its request)} */
     ApiKeys apiKey();
@@ -63,7 +67,8 @@ public sealed interface KafkaFrame extends Frame permits KafkaFrame.Request, Kaf
      *
      * @param type the message class
      * @param <T>  the message class
-     * @throws IllegalStateException if the body is not of that class (or this is a {@link NoResponse})
+     * @throws IllegalStateException if the body is not of that class (or this is a {@link NoResponse} or a
+     *                               {@link SaslToken})
      */
     default <T extends ApiMessage> T body(Class<T> type) {
         ApiMessage body = this instanceof Request request ? request.body()
@@ -176,8 +181,9 @@ public sealed interface KafkaFrame extends Frame permits KafkaFrame.Request, Kaf
     }
 
     /**
-     * Stands in for the response to a request the broker never answers (Produce with {@code acks=0}). Sinks return it
-     * so that every request still has a response in the chain; the source writes nothing for it.
+     * Stands in for the response to a request the broker never answers: a Produce with {@code acks=0}, or a legacy
+     * {@link SaslToken} that the broker rejected by closing the connection (the legacy flow has no error message).
+     * Sinks return it so that every request still has a response in the chain; the source writes nothing for it.
      *
      * @param apiKey        the API of the request
      * @param apiVersion    the version of the request
@@ -202,6 +208,82 @@ public sealed interface KafkaFrame extends Frame permits KafkaFrame.Request, Kaf
          */
         public static NoResponse to(Request request) {
             return new NoResponse(request.apiKey(), request.apiVersion(), request.correlationId());
+        }
+    }
+
+    /**
+     * One token of the legacy SASL flow, in either direction. A client that sends SaslHandshake <b>v0</b> (KIP-43)
+     * then exchanges the mechanism's tokens with the broker as bare byte strings behind a 4-byte size, without any
+     * Kafka header; since KIP-152 (Kafka 1.0), v1 clients wrap the same tokens in SaslAuthenticate requests instead.
+     * Kafka 4.x brokers still accept v0 (KIP-896 kept it for kafka-python and Sarama).
+     *
+     * <p>The codec knows which messages are tokens (it follows the handshake) and hands them out already decoded.
+     * As a token is the payload SaslAuthenticate carries today, it reports that API, so {@code QueryTypeFilter} and
+     * {@code QueryCounter} treat it like one; it has no version ({@link #NO_VERSION}) and no correlation id
+     * ({@link #NO_CORRELATION_ID}). A broker rejects a token by closing the connection, so there is no error
+     * response to one.
+     *
+     * <p>{@link #toString()} gives only the length: a PLAIN token holds the password.
+     *
+     * @param token the token's bytes (without the size prefix); copied in and out, so the frame is immutable
+     */
+    record SaslToken(byte[] token) implements KafkaFrame {
+        /** The {@link #apiVersion()} of every token: tokens are not versioned. */
+        public static final short NO_VERSION = -1;
+        /** The {@link #correlationId()} of every token: tokens carry none. */
+        public static final int NO_CORRELATION_ID = -1;
+
+        /**
+         * Copies the token.
+         *
+         * @param token the token's bytes, without the size prefix
+         */
+        public SaslToken {
+            token = Objects.requireNonNull(token, "token").clone();
+        }
+
+        /** {@return a copy of the token's bytes} */
+        @Override
+        public byte[] token() {
+            return token.clone();
+        }
+
+        /** {@return the token's length in bytes} */
+        public int length() {
+            return token.length;
+        }
+
+        /** {@return {@code SaslAuthenticate}, the API that carries the same tokens in the current flow} */
+        @Override
+        public ApiKeys apiKey() {
+            return ApiKeys.SASL_AUTHENTICATE;
+        }
+
+        /** {@return {@link #NO_VERSION}} */
+        @Override
+        public short apiVersion() {
+            return NO_VERSION;
+        }
+
+        /** {@return {@link #NO_CORRELATION_ID}} */
+        @Override
+        public int correlationId() {
+            return NO_CORRELATION_ID;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SaslToken that && Arrays.equals(token, that.token);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(token);
+        }
+
+        @Override
+        public String toString() {
+            return "SaslToken[" + token.length + " bytes]";
         }
     }
 }

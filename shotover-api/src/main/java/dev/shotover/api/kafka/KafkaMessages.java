@@ -12,8 +12,10 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * {@code api_key int16, api_version int16, correlation_id int32, client_id}, a response with {@code correlation_id}.
  *
  * <p>The {@code Message} variants read the raw bytes while the message is unmodified and fall back to its
- * {@link KafkaFrame} once it was changed. The {@code ByteBuf} variants read from the buffer's reader index without
- * moving it; the buffer must hold one whole message, size prefix included.
+ * {@link KafkaFrame} once it was changed. A token of the legacy SASL flow has no header: the codec hands it out
+ * decoded ({@link KafkaFrame.SaslToken}), and its frame answers (api key {@code SaslAuthenticate}, version and
+ * correlation id -1). The {@code ByteBuf} variants read from the buffer's reader index without moving it; the buffer
+ * must hold one whole Kafka message (not a SASL token), size prefix included.
  *
  * <p>Stateless; safe from any thread (the messages themselves are not).
  */
@@ -86,6 +88,16 @@ public final class KafkaMessages {
             return expectsResponse(raw);
         }
         return !(request.frame() instanceof KafkaFrame.Request frame) || frame.expectsResponse();
+    }
+
+    /**
+     * {@return whether the message is a token of the legacy SASL flow (after a SaslHandshake v0), which has no Kafka
+     * header} Cheap: the codec decodes tokens when it reads them, so this never decodes anything.
+     *
+     * @param message a Kafka request or response
+     */
+    public static boolean isSaslToken(Message message) {
+        return message.isParsed() && message.frame() instanceof KafkaFrame.SaslToken;
     }
 
     /**
@@ -164,11 +176,12 @@ public final class KafkaMessages {
         return at.readShort();
     }
 
+    /** The bytes to read the header from, or null when the frame must answer (changed, or a SASL token). */
     private static ByteBuf rawOf(Message message) {
         if (message.protocol() != Protocol.KAFKA) {
             throw new IllegalArgumentException("not a Kafka message: " + message);
         }
-        return message.rawBytes();
+        return isSaslToken(message) ? null : message.rawBytes();
     }
 
     /** A bounds-checked read position in a buffer; throws IndexOutOfBoundsException past {@code end}. */

@@ -28,6 +28,9 @@ import org.apache.kafka.common.requests.ResponseHeader;
  * frame reads the buffer's memory and is valid only while the caller holds {@code raw} unchanged.
  * {@link #encode} returns a new buffer owned by the caller.
  *
+ * <p>Tokens of the legacy SASL flow (after a SaslHandshake v0) are not Kafka messages: only the size prefix frames
+ * them. {@link #decodeSaslToken} and {@link #encode} handle them; the decoders know when to use them.
+ *
  * <p>Stateless; safe from any thread.
  */
 public final class KafkaFrameCodec {
@@ -115,11 +118,25 @@ public final class KafkaFrameCodec {
     }
 
     /**
-     * Encodes a request or response, size prefix included, into a new buffer from {@code alloc}.
+     * Decodes a token of the legacy SASL flow: the bytes after the size prefix, copied. Any length is valid, even 0
+     * (a PLAIN broker answers a good password with an empty token).
+     */
+    public static KafkaFrame.SaslToken decodeSaslToken(ByteBuf raw) {
+        ByteBuffer payload = payload(raw, KafkaMessages.SIZE_PREFIX_LENGTH, true);
+        return new KafkaFrame.SaslToken(payload.array());
+    }
+
+    /**
+     * Encodes a request, response or legacy SASL token, size prefix included, into a new buffer from {@code alloc}.
      *
      * @throws IllegalArgumentException for a {@link KafkaFrame.NoResponse}, which has no bytes
      */
     public static ByteBuf encode(KafkaFrame frame, ByteBufAllocator alloc) {
+        if (frame instanceof KafkaFrame.SaslToken token) {
+            byte[] bytes = token.token();
+            return alloc.buffer(KafkaMessages.SIZE_PREFIX_LENGTH + bytes.length).writeInt(bytes.length)
+                    .writeBytes(bytes);
+        }
         Message header;
         short headerVersion;
         ApiMessage body;

@@ -14,6 +14,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 public final class KafkaFrameParsers {
     /** Parses requests. */
     public static final FrameParser REQUEST = KafkaFrameCodec::decodeRequest;
+    /** Parses tokens of the legacy SASL flow, in either direction. */
+    public static final FrameParser SASL_TOKEN = KafkaFrameCodec::decodeSaslToken;
 
     /** RESPONSES[api key id][version], for every key and version kafka-clients knows. */
     private static final FrameParser[][] RESPONSES;

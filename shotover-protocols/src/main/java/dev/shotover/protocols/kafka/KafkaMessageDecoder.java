@@ -3,11 +3,14 @@ package dev.shotover.protocols.kafka;
 import dev.shotover.api.FrameParser;
 import dev.shotover.api.Message;
 import dev.shotover.api.Protocol;
+import dev.shotover.api.kafka.KafkaFrame;
 import dev.shotover.api.kafka.KafkaMessages;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * Splits the bytes of a Kafka connection into {@link Message}s by their 4-byte size prefix, without decoding them:
@@ -20,6 +23,16 @@ import java.util.List;
  *       the {@link KafkaRequestTracker} the encoder filled, and attaches the parser for that request's API key and
  *       version.</li>
  * </ul>
+ *
+ * <p><b>Legacy SASL.</b> After a SaslHandshake <b>v0</b> request, a client sends its mechanism's tokens as bare
+ * size-prefixed byte strings, and the broker answers each the same way (KIP-43; v1 clients wrap them in
+ * SaslAuthenticate instead). The client side counts the tokens the handshake's mechanism takes
+ * ({@code LegacySaslMechanisms}); the backend side knows a token's answer from the tracker. Tokens are emitted
+ * already decoded, as {@link KafkaFrame.SaslToken}s, so that nothing reads a Kafka header from them. A broker rejects
+ * a token by closing the connection without answering: when the connection closes, each token still waiting gets a
+ * {@link KafkaFrame.NoResponse}, so the client sees what it would see without the proxy (no answer, then the close)
+ * rather than a proxy failure. A mechanism whose tokens cannot be counted ({@code GSSAPI}) fails the connection when
+ * its first token arrives.
  *
  * <p>A size prefix below the shortest header or above the maximum frame size, or a response nobody is waiting for,
  * raises a {@link KafkaDecodeException} (wrapped by Netty in a {@link io.netty.handler.codec.DecoderException}):
@@ -39,6 +52,13 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
     private final int maxFrameSize;
     private final int minFrameSize;
     private boolean failed;
+
+    // client side only: the legacy SASL flow in progress
+    /** Tokens the client still sends in the legacy flow; 0 outside it, {@link LegacySaslMechanisms#UNKNOWN}. */
+    private int legacyTokensLeft;
+    private String legacyMechanism;
+    /** An OAUTHBEARER flow just ended: the client may acknowledge an error challenge with a 1-byte token. */
+    private boolean errorAcknowledgementMayFollow;
 
     private KafkaMessageDecoder(KafkaRequestTracker tracker, int maxFrameSize) {
         if (maxFrameSize < 1 || maxFrameSize > DEFAULT_MAX_RESPONSE_SIZE) {
@@ -74,14 +94,20 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
             return;
         }
         int size = in.getInt(in.readerIndex());
-        if (size < minFrameSize || size > maxFrameSize) {
-            throw fail(size < minFrameSize
+        boolean saslToken = tracker == null ? clientSendsSaslToken(size, in) : tracker.nextIsSaslToken();
+        int minimum = saslToken ? 0 : minFrameSize;
+        if (size < minimum || size > maxFrameSize) {
+            throw fail(size < minimum
                     ? new KafkaDecodeException("invalid size prefix " + size + ": a Kafka "
                             + (tracker == null ? "request" : "response") + " is at least " + minFrameSize + " bytes")
                     : new KafkaDecodeException("a Kafka " + (tracker == null ? "request" : "response") + " of "
                             + size + " bytes exceeds the maximum frame size of " + maxFrameSize + " bytes"), in);
         }
         if (in.readableBytes() < KafkaMessages.SIZE_PREFIX_LENGTH + size) {
+            return;
+        }
+        if (saslToken) {
+            out.add(saslToken(in, size));
             return;
         }
         FrameParser parser;
@@ -97,7 +123,75 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
             parser = KafkaFrameParsers.response(request.apiKey(), request.apiVersion());
         }
         ByteBuf raw = in.readRetainedSlice(KafkaMessages.SIZE_PREFIX_LENGTH + size);
-        out.add(Message.fromRaw(Protocol.KAFKA, raw, parser, System.nanoTime()));
+        Message message = Message.fromRaw(Protocol.KAFKA, raw, parser, System.nanoTime());
+        if (tracker == null) {
+            errorAcknowledgementMayFollow = false;
+            startLegacySaslIfHandshakeV0(message);
+        }
+        out.add(message);
+    }
+
+    /**
+     * Whether the client's next message, of {@code size} bytes, is a legacy SASL token: one of the tokens its
+     * mechanism takes, or the 1-byte acknowledgement of an OAUTHBEARER error challenge (shorter than any request).
+     */
+    private boolean clientSendsSaslToken(int size, ByteBuf in) {
+        if (legacyTokensLeft == LegacySaslMechanisms.UNKNOWN) {
+            throw fail(new KafkaDecodeException("the legacy SASL flow (SaslHandshake v0) with mechanism "
+                    + legacyMechanism + " is not supported: the proxy cannot tell where its tokens end. Clients "
+                    + "that send SaslHandshake v1 and SaslAuthenticate work with any mechanism"), in);
+        }
+        return legacyTokensLeft > 0 || (errorAcknowledgementMayFollow && size < minFrameSize);
+    }
+
+    /** The legacy flow starts after a SaslHandshake v0 request: its mechanism says how many tokens follow. */
+    private void startLegacySaslIfHandshakeV0(Message request) {
+        if (KafkaMessages.requestApiKey(request) != ApiKeys.SASL_HANDSHAKE.id
+                || KafkaMessages.requestApiVersion(request) != 0) {
+            return;
+        }
+        String mechanism;
+        try {
+            mechanism = request.frame(KafkaFrame.Request.class).body(SaslHandshakeRequestData.class).mechanism();
+        } catch (RuntimeException e) {
+            // the broker rejects a handshake it cannot read, and no tokens follow
+            return;
+        }
+        legacyMechanism = mechanism;
+        legacyTokensLeft = LegacySaslMechanisms.clientTokens(mechanism);
+    }
+
+    private Message saslToken(ByteBuf in, int size) {
+        if (tracker != null) {
+            tracker.takeSaslToken();
+        } else if (legacyTokensLeft > 0) {
+            legacyTokensLeft--;
+            errorAcknowledgementMayFollow = legacyTokensLeft == 0 && "OAUTHBEARER".equals(legacyMechanism);
+        } else {
+            errorAcknowledgementMayFollow = false;
+        }
+        ByteBuf raw = in.readRetainedSlice(KafkaMessages.SIZE_PREFIX_LENGTH + size);
+        Message token = Message.fromRaw(Protocol.KAFKA, raw, KafkaFrameParsers.SASL_TOKEN, System.nanoTime());
+        // decoded now (a copy of a few bytes) so that KafkaMessages never reads a Kafka header from it
+        token.frame();
+        return token;
+    }
+
+    /**
+     * The broker closed the connection: a legacy SASL token still waiting was rejected (that is how brokers reject
+     * them), so it gets the stand-in for "no answer", and the client sees only the close, as it would directly.
+     */
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        super.decodeLast(ctx, in, out);
+        if (tracker == null || failed) {
+            return;
+        }
+        while (tracker.nextIsSaslToken()) {
+            tracker.takeSaslToken();
+            out.add(Message.fromFrame(new KafkaFrame.NoResponse(ApiKeys.SASL_AUTHENTICATE,
+                    KafkaFrame.SaslToken.NO_VERSION, KafkaFrame.SaslToken.NO_CORRELATION_ID)));
+        }
     }
 
     private KafkaDecodeException fail(KafkaDecodeException e, ByteBuf in) {

@@ -19,7 +19,8 @@ import io.netty.handler.codec.EncoderException;
  *
  * <p>On a backend channel ({@link #forRequests}) the encoder also records, in the channel's
  * {@link KafkaRequestTracker}, the API key, version and correlation id of every request that the broker will answer,
- * so that the decoder can decode the responses.
+ * so that the decoder can decode the responses, and every legacy SASL token ({@link KafkaFrame.SaslToken}), whose
+ * answer is a bare token. A token is written like any message: its original bytes, or its size and bytes.
  *
  * <p><b>Threading and buffers.</b> The client-side instance ({@link #RESPONSES}) is stateless and
  * {@link ChannelHandler.Sharable}; a backend-side instance belongs to one channel. The message is not released: it
@@ -79,7 +80,9 @@ public final class KafkaMessageEncoder extends ChannelOutboundHandlerAdapter {
     }
 
     private void track(Message request) {
-        if (KafkaMessages.expectsResponse(request)) {
+        if (KafkaMessages.isSaslToken(request)) {
+            tracker.addSaslToken();
+        } else if (KafkaMessages.expectsResponse(request)) {
             tracker.add(KafkaMessages.requestApiKey(request), KafkaMessages.requestApiVersion(request),
                     KafkaMessages.requestCorrelationId(request));
         }

@@ -5,7 +5,10 @@
  *   <li>{@link dev.shotover.protocols.kafka.KafkaMessageDecoder} cuts the stream at each 4-byte size prefix into
  *       lazy {@link dev.shotover.api.Message}s holding retained slices (nothing is decoded on the passthrough
  *       path); on backend channels it pairs each response with its request through a
- *       {@link dev.shotover.protocols.kafka.KafkaRequestTracker}.</li>
+ *       {@link dev.shotover.protocols.kafka.KafkaRequestTracker}. It also follows the legacy SASL flow (bare
+ *       tokens after a SaslHandshake v0, counted per mechanism by
+ *       {@code LegacySaslMechanisms}) and emits its tokens as decoded
+ *       {@link dev.shotover.api.kafka.KafkaFrame.SaslToken}s.</li>
  *   <li>{@link dev.shotover.protocols.kafka.KafkaFrameParsers} and
  *       {@link dev.shotover.protocols.kafka.KafkaFrameCodec} decode a message into a
  *       {@link dev.shotover.api.kafka.KafkaFrame} when a transform asks, and encode changed frames.</li>
