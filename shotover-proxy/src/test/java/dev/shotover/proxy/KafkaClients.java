@@ -64,8 +64,18 @@ final class KafkaClients {
         return new KafkaConsumer<>(props);
     }
 
+    /**
+     * Creates the topics and waits until every partition has a leader: a broker under load accepts a topic before
+     * its partitions can take writes, and an {@code acks=0} produce to a leaderless partition makes it close the
+     * connection.
+     */
     static void createTopics(Admin admin, Collection<NewTopic> topics) throws Exception {
         admin.createTopics(topics).all().get();
+        List<String> names = topics.stream().map(NewTopic::name).toList();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                admin.describeTopics(names).allTopicNames().get().values().stream()
+                        .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null
+                                && !p.leader().isEmpty())));
     }
 
     static NewTopic topic(String name, int partitions, int replication) {

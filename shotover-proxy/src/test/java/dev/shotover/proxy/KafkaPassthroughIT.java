@@ -150,7 +150,7 @@ class KafkaPassthroughIT {
         // auto-created topics are announced by the clients with a metadata warning before they exist, and a
         // transaction's first produce may race the coordinator's bookkeeping: both are retried by the clients
         logs.assertNoUnexpectedWarnOrError("UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE",
-                "CONCURRENT_TRANSACTIONS");
+                "CONCURRENT_TRANSACTIONS", "NOT_LEADER_OR_FOLLOWER");
     }
 
     private static String address(String source) {

@@ -23,7 +23,8 @@ import org.apache.kafka.common.requests.AbstractResponse;
  *   <li>{@link ErrorKind#OVERLOADED} → {@code THROTTLING_QUOTA_EXCEEDED} (retriable).</li>
  * </ul>
  * The text goes into the error message fields of the APIs that have them (e.g. CreateTopics). A Produce request with
- * {@code acks=0} gets a {@link KafkaFrame.NoResponse}: the client expects nothing.
+ * {@code acks=0} gets a failed {@link KafkaFrame.NoResponse}: the client expects no answer, so the proxy closes the
+ * connection after it, as a broker does when such a produce fails.
  *
  * <p>Stateless; safe from any thread.
  */
@@ -82,7 +83,8 @@ public final class KafkaErrorResponses {
                     + request.apiKey().name + " v" + request.apiVersion() + ": " + e.getMessage(), e);
         }
         if (response == null) {
-            return KafkaFrame.NoResponse.to(request);
+            // acks=0: no answer is possible, so the connection closes, as the broker closes it on a failed produce
+            return KafkaFrame.NoResponse.failed(request);
         }
         return KafkaFrame.Response.to(request, response.data());
     }

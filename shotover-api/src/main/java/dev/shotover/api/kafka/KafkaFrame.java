@@ -185,20 +185,38 @@ public sealed interface KafkaFrame extends Frame
      * {@link SaslToken} that the broker rejected by closing the connection (the legacy flow has no error message).
      * Sinks return it so that every request still has a response in the chain; the source writes nothing for it.
      *
-     * @param apiKey        the API of the request
-     * @param apiVersion    the version of the request
-     * @param correlationId the correlation id of the request
+     * <p>A failed {@code acks=0} Produce can not be answered either, so a broker closes the connection instead, which
+     * is how the client learns of the failure. {@link #failed} makes the stand-in do the same: the source writes what
+     * came before it, then closes the connection.
+     *
+     * @param apiKey          the API of the request
+     * @param apiVersion      the version of the request
+     * @param correlationId   the correlation id of the request
+     * @param closeConnection true when the request failed: the client connection closes, as a broker closes it
      */
-    record NoResponse(ApiKeys apiKey, short apiVersion, int correlationId) implements KafkaFrame {
+    record NoResponse(ApiKeys apiKey, short apiVersion, int correlationId, boolean closeConnection)
+            implements KafkaFrame {
         /**
          * Checks that the API is given.
+         *
+         * @param apiKey          the API of the request
+         * @param apiVersion      the version of the request
+         * @param correlationId   the correlation id of the request
+         * @param closeConnection true when the request failed
+         */
+        public NoResponse {
+            Objects.requireNonNull(apiKey, "apiKey");
+        }
+
+        /**
+         * The stand-in for a request that succeeded (or whose outcome the broker reports by closing on its own).
          *
          * @param apiKey        the API of the request
          * @param apiVersion    the version of the request
          * @param correlationId the correlation id of the request
          */
-        public NoResponse {
-            Objects.requireNonNull(apiKey, "apiKey");
+        public NoResponse(ApiKeys apiKey, short apiVersion, int correlationId) {
+            this(apiKey, apiVersion, correlationId, false);
         }
 
         /**
@@ -208,6 +226,15 @@ public sealed interface KafkaFrame extends Frame
          */
         public static NoResponse to(Request request) {
             return new NoResponse(request.apiKey(), request.apiVersion(), request.correlationId());
+        }
+
+        /**
+         * {@return the placeholder answer to a request that failed and can not be answered: the connection closes}
+         *
+         * @param request a request that expects no response ({@code acks=0} Produce)
+         */
+        public static NoResponse failed(Request request) {
+            return new NoResponse(request.apiKey(), request.apiVersion(), request.correlationId(), true);
         }
     }
 

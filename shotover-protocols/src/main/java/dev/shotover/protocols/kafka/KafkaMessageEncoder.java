@@ -5,6 +5,8 @@ import dev.shotover.api.Protocol;
 import dev.shotover.api.kafka.KafkaFrame;
 import dev.shotover.api.kafka.KafkaMessages;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -66,8 +68,12 @@ public final class KafkaMessageEncoder extends ChannelOutboundHandlerAdapter {
                 out = raw.retainedDuplicate();
             } else {
                 KafkaFrame frame = message.frame(KafkaFrame.class);
-                if (frame instanceof KafkaFrame.NoResponse) {
+                if (frame instanceof KafkaFrame.NoResponse none) {
                     promise.trySuccess();
+                    if (none.closeConnection()) {
+                        // what was written before goes out first; the client learns of the failure from the close
+                        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                    }
                     return;
                 }
                 out = KafkaFrameCodec.encode(frame, ctx.alloc());

@@ -116,6 +116,24 @@ class KafkaCodecChannelTest {
         Message none = Message.fromFrame(new KafkaFrame.NoResponse(ApiKeys.PRODUCE, (short) 11, 9));
         source.writeOutbound(none);
         assertThat((Object) source.readOutbound()).isNull();
+        assertThat(source.isOpen()).isTrue();
+    }
+
+    @Test
+    void aFailedAcksZeroProduceClosesTheConnectionAfterWhatCameBefore() {
+        EmbeddedChannel source = channel(KafkaCodecs.source());
+        ByteBuf earlier = KafkaSamples.response(new ApiVersionsResponseData(), (short) 3, 8);
+        Message answered = Message.fromRaw(dev.shotover.api.Protocol.KAFKA, earlier, raw -> {
+            throw new AssertionError("not parsed");
+        }, 0L);
+        source.write(answered);
+        source.writeOutbound(Message.fromFrame(new KafkaFrame.NoResponse(ApiKeys.PRODUCE, (short) 11, 9, true)));
+        ByteBuf written = source.readOutbound();
+        assertThat(written.readableBytes()).isEqualTo(earlier.readableBytes());
+        written.release();
+        answered.release();
+        source.runPendingTasks();
+        assertThat(source.isOpen()).as("a broker closes the connection when an acks=0 produce fails").isFalse();
     }
 
     @Test

@@ -118,7 +118,8 @@ class KafkaMessagesTest {
 
         Message fireAndForget = request(KafkaSamples.produce((short) 0, null), (short) 9, 42);
         assertThat(fireAndForget.errorResponse(ErrorKind.INTERNAL, "boom").frame())
-                .isEqualTo(new KafkaFrame.NoResponse(ApiKeys.PRODUCE, (short) 9, 42));
+                .as("nothing can answer a failed acks=0 produce: the connection closes instead, as a broker does")
+                .isEqualTo(new KafkaFrame.NoResponse(ApiKeys.PRODUCE, (short) 9, 42, true));
         fireAndForget.release();
 
         Message metadata = request(new MetadataRequestData(), (short) 12, 43);
