@@ -150,7 +150,9 @@ class KafkaPassthroughIT {
         // auto-created topics are announced by the clients with a metadata warning before they exist, and a
         // transaction's first produce may race the coordinator's bookkeeping: both are retried by the clients
         logs.assertNoUnexpectedWarnOrError("UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE",
-                "CONCURRENT_TRANSACTIONS", "NOT_LEADER_OR_FOLLOWER");
+                "CONCURRENT_TRANSACTIONS", "NOT_LEADER_OR_FOLLOWER",
+                // a KIP-848 consumer closed while the (slow, loaded) machine was still assigning it partitions
+                "could not be completed before the consumer closed");
     }
 
     private static String address(String source) {
@@ -384,6 +386,27 @@ class KafkaPassthroughIT {
             consumer.assign(List.of(new TopicPartition("raw-acks-zero", 0)));
             assertThat(pollExactly(consumer, 1).get(0).value()).isEqualTo("raw");
         }
+    }
+
+    @Test
+    void aRejectedAcksZeroProduceClosesTheConnectionLikeABrokerAndWritesNothing() throws Exception {
+        createTopics(admin, List.of(topic("raw-acks-zero-rejected", 1, 1)));
+        ProduceRequestData produce = new ProduceRequestData().setAcks((short) 0).setTimeoutMs(10_000);
+        ProduceRequestData.TopicProduceData topicData = new ProduceRequestData.TopicProduceData()
+                .setName("raw-acks-zero-rejected");
+        topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
+                MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("dropped?".getBytes()))));
+        produce.topicData().add(topicData);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.address("kafka-read-only").getPort())) {
+            socket.setSoTimeout(20_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(wire(KafkaFrame.Request.of(produce, (short) 11, "raw", 1)));
+            out.flush();
+            assertThat(socket.getInputStream().read()).as("the proxy closes the connection").isEqualTo(-1);
+        }
+        TopicPartition partition = new TopicPartition("raw-acks-zero-rejected", 0);
+        assertThat(admin.listOffsets(Map.of(partition, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                .partitionResult(partition).get().offset()).as("nothing was written").isZero();
     }
 
     private static byte[] wire(KafkaFrame frame) {
