@@ -4,15 +4,19 @@ import dev.shotover.api.Metrics;
 import dev.shotover.api.Transform;
 import dev.shotover.api.TransformBuilder;
 import dev.shotover.api.TransformContext;
+import dev.shotover.transforms.support.PreparedStatements;
 import java.util.List;
 
 /**
- * Builds {@link QueryCounter} instances that all count into the same {@link QueryCounters}.
+ * Builds {@link QueryCounter} instances that all count into the same {@link QueryCounters} and share one registry
+ * of CQL prepared statements (the occurrence's, so a statement prepared on one connection is counted by its kind
+ * when executed on another).
  *
  * <p>Thread-safe.
  */
 public final class QueryCounterBuilder implements TransformBuilder {
     private final QueryCounters counters;
+    private final PreparedStatements prepared = new PreparedStatements();
 
     /**
      * @param counterName the {@code name} label; null makes {@link #validate()} report the missing field
@@ -26,7 +30,7 @@ public final class QueryCounterBuilder implements TransformBuilder {
         if (counters == null) {
             throw new IllegalStateException("QueryCounter has no counter name; validate() reports this at startup");
         }
-        return new QueryCounter(counters);
+        return new QueryCounter(counters, prepared);
     }
 
     @Override

@@ -3,11 +3,13 @@ package dev.shotover.transforms.filter;
 import dev.shotover.api.Transform;
 import dev.shotover.api.TransformBuilder;
 import dev.shotover.api.TransformContext;
+import dev.shotover.transforms.support.PreparedStatements;
 import java.util.List;
 
 /**
- * Builds {@link QueryTypeFilter} instances. The filter keeps no per-connection state, so every connection
- * shares one instance.
+ * Builds {@link QueryTypeFilter} instances. The filter's only state is its registry of CQL prepared statements,
+ * which belongs to the transform occurrence (every connection of the chain shares it), so every connection shares
+ * one instance.
  *
  * <p>Thread-safe.
  */
@@ -24,7 +26,7 @@ public final class QueryTypeFilterBuilder implements TransformBuilder {
         if (list == null && this.problems.isEmpty()) {
             throw new IllegalArgumentException("a QueryTypeFilter needs a list when its configuration is valid");
         }
-        this.instance = list == null ? null : new QueryTypeFilter(list);
+        this.instance = list == null ? null : new QueryTypeFilter(list, new PreparedStatements());
     }
 
     @Override
