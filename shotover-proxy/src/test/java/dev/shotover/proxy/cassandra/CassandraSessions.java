@@ -16,7 +16,7 @@ import java.util.List;
  * <p>Every session uses the local data centre {@value CassandraCluster#DATACENTER} (what the test cluster reports),
  * a fixed protocol version (no negotiation: a test of v4 must not silently run v5), a 10 s request timeout and 10 s
  * connection set-up timeouts (the driver's 2 s and 5 s defaults are too short while three Cassandra JVMs and a proxy
- * share two cores), and no quiet period when its event loops shut down, so closing a session does not cost 2 s.
+ * share two cores), and short quiet periods when its event loops shut down, so closing a session does not cost 2 s.
  *
  * <p>The driver connects to every node it discovers in {@code system.peers_v2} of the contact point (for a proxy:
  * whatever the proxy rewrote that table to). The caller closes the session. Stateless and thread-safe.
@@ -81,7 +81,11 @@ public final class CassandraSessions {
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, setupTimeout)
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, setupTimeout)
                 .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
+                // the admin executor completes the close future; with no quiet period it can terminate before that
+                // and netty logs an ERROR, so it gets half a second (in milliseconds, not the default seconds)
+                .withString(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_UNIT, "MILLISECONDS")
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 500)
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_TIMEOUT, 15_000)
                 .build();
     }
 }
