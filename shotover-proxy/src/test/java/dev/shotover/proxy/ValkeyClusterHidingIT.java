@@ -6,23 +6,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shotover.runtime.ShotoverProxy;
 import dev.shotover.testsupport.LogCapture;
 import dev.shotover.testsupport.RedisCluster;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -30,14 +42,19 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.MigrateParams;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * Cluster hiding: plain, cluster-unaware clients (Jedis, Lettuce) talk to
  * {@code Valkey source → ValkeySinkCluster →} a real 6-node Redis cluster (3 primaries + 3 replicas) and see one
- * ordinary server. Also: cluster handling ({@code direct_destination}), several connections per node, a slot
- * migration (ASK then MOVED, also for a transaction) and a failover under a live connection.
+ * ordinary server: both run the standard suite of the passthrough test ({@link ValkeyStandardSuite}), plus
+ * cross-slot pipelines of 10,000 commands, cross-slot MGET/MSET/DEL, SCAN over 10,000 keys and exact KEYS/DBSIZE.
+ * Also: cluster handling ({@code direct_destination}), several connections per node, a slot migration (ASK then
+ * MOVED, also for a transaction), live resharding and a failover under verified load
+ * ({@link VerifyingValkeyLoad}), all without restarting the proxy.
  */
 class ValkeyClusterHidingIT {
     private static final String UNSUPPORTED =
@@ -116,6 +133,17 @@ class ValkeyClusterHidingIT {
         try (Jedis node = new Jedis(RedisCluster.HOST, port, 5_000)) {
             return node.dbSize();
         }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> standardSuiteWithJedis() {
+        return ValkeyStandardSuite.jedis(proxyAddress);
+    }
+
+    /** Lettuce asks for RESP3, gets NOPROTO and runs the suite in RESP2. */
+    @TestFactory
+    Stream<DynamicTest> standardSuiteWithLettuce() {
+        return ValkeyStandardSuite.lettuce(proxyAddress);
     }
 
     @Test
@@ -317,7 +345,7 @@ class ValkeyClusterHidingIT {
     }
 
     @Test
-    void scanVisitsEachOf10000KeysExactlyOnce() {
+    void scanVisitsEachOf10000KeysExactlyOnceAndKeysAndDbsizeAreExactWithJedisAndLettuce() {
         Pipeline pipeline = jedis.pipelined();
         for (int i = 0; i < 10_000; i++) {
             pipeline.set("scan:" + i, "v");
@@ -334,9 +362,37 @@ class ValkeyClusterHidingIT {
             pages++;
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START) && pages < 10_000);
         assertThat(seen).hasSize(10_000).doesNotHaveDuplicates().allMatch(k -> k.startsWith("scan:"));
-        assertThat(new HashSet<>(seen)).hasSize(10_000);
         assertThatThrownBy(() -> jedis.scan("not-a-number")).isInstanceOf(JedisDataException.class)
                 .hasMessageContaining("invalid cursor");
+        Set<String> startingWith12 = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            if (Integer.toString(i).startsWith("12")) {
+                startingWith12.add("scan:" + i);
+            }
+        }
+        assertThat(jedis.dbSize()).isEqualTo(10_001);
+        assertThat(jedis.keys("scan:12*")).containsExactlyInAnyOrderElementsOf(startingWith12);
+
+        RedisClient client = lettuce();
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> sync = connection.sync();
+            List<String> seenByLettuce = new ArrayList<>();
+            ScanArgs args = ScanArgs.Builder.matches("scan:*").limit(500);
+            ScanCursor lettuceCursor = ScanCursor.INITIAL;
+            pages = 0;
+            do {
+                var page = sync.scan(lettuceCursor, args);
+                seenByLettuce.addAll(page.getKeys());
+                lettuceCursor = page;
+                pages++;
+            } while (!lettuceCursor.isFinished() && pages < 10_000);
+            assertThat(seenByLettuce).hasSize(10_000).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(seen);
+            assertThat(sync.dbsize()).isEqualTo(10_001);
+            assertThat(sync.keys("scan:12*")).containsExactlyInAnyOrderElementsOf(startingWith12);
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
     }
 
     @Test
@@ -360,6 +416,88 @@ class ValkeyClusterHidingIT {
     }
 
     @Test
+    void lettucePipelinesTenThousandCrossSlotCommandsInOrderAndSplitsMultiKeyCommands() throws Exception {
+        RedisClient client = lettuce();
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisAsyncCommands<String, String> async = connection.async();
+            List<RedisFuture<?>> responses = new ArrayList<>();
+            List<Object> expected = new ArrayList<>();
+            Map<String, Long> counters = new HashMap<>();
+            Map<String, String> values = new HashMap<>();
+            connection.setAutoFlushCommands(false);
+            try {
+                for (int i = 0; i < 10_000; i++) {
+                    String key = "lp" + (i % 97);
+                    switch (i % 5) {
+                        case 0 -> {
+                            responses.add(async.set(key, "v" + i));
+                            values.put(key, "v" + i);
+                            expected.add("OK");
+                        }
+                        case 1 -> {
+                            String counter = "lc" + (i % 13);
+                            responses.add(async.incr(counter));
+                            expected.add(counters.merge(counter, 1L, Long::sum));
+                        }
+                        case 2 -> {
+                            responses.add(async.get(key));
+                            expected.add(values.get(key));
+                        }
+                        case 3 -> {
+                            responses.add(async.exists(key));
+                            expected.add(values.containsKey(key) ? 1L : 0L);
+                        }
+                        default -> {
+                            String counter = "lc" + (i % 13);
+                            responses.add(async.mget(counter, "{x}" + i));
+                            Long count = counters.get(counter);
+                            expected.add(Arrays.asList(count == null ? null : Long.toString(count), null));
+                        }
+                    }
+                }
+                connection.flushCommands();
+            } finally {
+                connection.setAutoFlushCommands(true);
+            }
+            for (int i = 0; i < responses.size(); i++) {
+                Object actual = responses.get(i).get(60, TimeUnit.SECONDS);
+                if (actual instanceof List<?> list) {
+                    actual = list.stream().map(kv -> ((KeyValue<?, ?>) kv).getValueOrElse(null))
+                            .collect(Collectors.toList());
+                }
+                assertThat(actual).as("response %d", i).isEqualTo(expected.get(i));
+            }
+
+            RedisCommands<String, String> sync = connection.sync();
+            Map<String, String> pairs = new HashMap<>();
+            for (int i = 0; i < 100; i++) {
+                pairs.put("lm" + i, "lv" + i);
+            }
+            assertThat(sync.mset(pairs)).isEqualTo("OK");
+            String[] keys = new String[101];
+            List<String> want = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                keys[i] = "lm" + (99 - i);
+                want.add("lv" + (99 - i));
+            }
+            keys[100] = "absent";
+            want.add(null);
+            assertThat(sync.mget(keys).stream().map(kv -> kv.getValueOrElse(null)).collect(Collectors.toList()))
+                    .containsExactlyElementsOf(want);
+            assertThat(sync.exists("lm1", "lm2", "absent", "lm1")).isEqualTo(3);
+            assertThat(sync.del("lm1", "lm2", "absent", "lm50")).isEqualTo(3);
+            assertThat(sync.exists(keys)).isEqualTo(97);
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private static RedisClient lettuce() {
+        return RedisClient.create(RedisURI.create("redis://" + proxyAddress.getHostString() + ":"
+                + proxyAddress.getPort()));
+    }
+
+    @Test
     void clusterHandlingSendsKeyedCommandsToTheClusterAndTheRestToTheDirectNode() {
         InetSocketAddress address = handlingProxy.address("valkey");
         try (Jedis handling = new Jedis(address.getHostString(), address.getPort(), 10_000)) {
@@ -380,7 +518,7 @@ class ValkeyClusterHidingIT {
     }
 
     @Test
-    void aFailoverIsFollowedWithoutRestartingTheProxy() throws Exception {
+    void aFailoverUnderLoadGivesNoWrongAnswerAndNeedsNoProxyRestart() throws Exception {
         for (int i = 0; i < 500; i++) {
             jedis.set("fo:" + i, "v" + i);
         }
@@ -393,6 +531,9 @@ class ValkeyClusterHidingIT {
             }
         }
         assertThat(replica).isPositive();
+        VerifyingValkeyLoad load = VerifyingValkeyLoad.start(proxyAddress, keys("fj:", 60), keys("fl:", 60));
+        awaitOperations(load, 200);
+        long before = load.operations();
         long started = System.nanoTime();
         assertThat(cluster.cliOn(replica, "CLUSTER", "FAILOVER")).contains("OK");
         long deadline = System.nanoTime() + 20_000_000_000L;
@@ -400,15 +541,282 @@ class ValkeyClusterHidingIT {
             Thread.sleep(20);
         }
         assertThat(cluster.cliOn(replica, "ROLE")).startsWith("master");
-        System.out.printf("CLUSTER FAILOVER completed in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        long failoverMillis = (System.nanoTime() - started) / 1_000_000;
+        long during = load.operations() - before;
+        // keep the load on while the old primary turns into a replica and the proxy learns the new map
+        awaitOperations(load, load.operations() + 500);
+        VerifyingValkeyLoad.Outcome outcome = load.stop();
+        System.out.printf("CLUSTER FAILOVER under load completed in %d ms, %d answers during it; load: %s%n",
+                failoverMillis, during, outcome);
+        assertLoadSawNoWrongAnswer(outcome);
+        assertThat(outcome.errorsByKind()).as("errors during a coordinated failover").isEmpty();
+
         for (int i = 0; i < 500; i++) {
             assertThat(jedis.get("fo:" + i)).isEqualTo("v" + i);
             assertThat(jedis.set("fo:" + i, "w" + i)).isEqualTo("OK");
         }
-        assertThat(jedis.dbSize()).isEqualTo(500);
+        assertThat(jedis.dbSize()).isEqualTo(500 + 120);
         try (Jedis fresh = new Jedis(proxyAddress.getHostString(), proxyAddress.getPort(), 10_000)) {
             assertThat(fresh.get("fo:499")).isEqualTo("w499");
             assertThat(fresh.keys("fo:*")).hasSize(500);
+            assertFinalValues(fresh, outcome);
+        }
+    }
+
+    @Test
+    void liveReshardingUnderLoadGivesNoWrongAnswerAndNeedsNoProxyRestart() throws Exception {
+        List<Integer> primaries = cluster.primaryPorts();
+        int source = primaries.get(0);
+        int target = primaries.get(1);
+        List<Integer> slots = slotsOwnedBy(source, 300);
+        assertThat(slots).hasSize(300);
+        Set<Integer> moving = new HashSet<>(slots);
+        // most load keys live in the slots that move, a few elsewhere; each in a slot of its own
+        Set<Integer> usedSlots = new HashSet<>();
+        List<String> jedisKeys = keysBySlot("rj:", moving, 40, 10, usedSlots);
+        List<String> lettuceKeys = keysBySlot("rl:", moving, 40, 10, usedSlots);
+        // other data in the moving slots, so that MIGRATE has more to move than the load's keys
+        Pipeline bulk = jedis.pipelined();
+        int bulkKeys = 0;
+        for (int i = 0; bulkKeys < 1000; i++) {
+            if (moving.contains(JedisClusterCRC16.getSlot("bulk:" + i))) {
+                bulk.set("bulk:" + i, "b" + i);
+                bulkKeys++;
+            }
+        }
+        bulk.sync();
+
+        VerifyingValkeyLoad load = VerifyingValkeyLoad.start(proxyAddress, jedisKeys, lettuceKeys);
+        awaitOperations(load, 200);
+        long before = load.operations();
+        long started = System.nanoTime();
+        migrateSlots(slots, source, target);
+        long reshardMillis = (System.nanoTime() - started) / 1_000_000;
+        long during = load.operations() - before;
+        awaitOperations(load, load.operations() + 500);
+        VerifyingValkeyLoad.Outcome outcome = load.stop();
+        System.out.printf("moved %d slots (%d keys besides the load's) in %d ms, %d answers during it; load: %s%n",
+                slots.size(), bulkKeys, reshardMillis, during, outcome);
+        assertLoadSawNoWrongAnswer(outcome);
+        assertThat(during).as("answers checked while the slots moved").isGreaterThan(100);
+        // single-key commands follow ASK and MOVED; only an MGET over keys of a slot caught half-way may be refused
+        assertThat(outcome.errorsByKind().keySet()).as("errors while resharding").isSubsetOf(Set.of("TRYAGAIN"));
+
+        // the slots really moved: the target now serves the load's keys itself
+        try (Jedis direct = new Jedis(RedisCluster.HOST, target, 5_000)) {
+            for (String key : jedisKeys) {
+                if (moving.contains(JedisClusterCRC16.getSlot(key))) {
+                    assertThat(outcome.finalValues().get(key)).contains(direct.get(key));
+                }
+            }
+            assertThat(direct.get("bulk:" + firstKeyIn("bulk:", moving))).startsWith("b");
+        }
+        // the same proxy, on the connection of this test and on a fresh one
+        assertFinalValues(jedis, outcome);
+        try (Jedis fresh = new Jedis(proxyAddress.getHostString(), proxyAddress.getPort(), 10_000)) {
+            assertFinalValues(fresh, outcome);
+            assertThat(fresh.dbSize()).isEqualTo(bulkKeys + jedisKeys.size() + lettuceKeys.size());
+        }
+    }
+
+    /**
+     * A pipelined SET is sent to its slot's old owner, which is busy; meanwhile another request's MOVED makes the
+     * proxy learn the new owner, and a GET of the same key arrives. The GET must wait for the SET (which the old owner
+     * will redirect to the new one) instead of overtaking it there: it sees the value just set.
+     */
+    @Test
+    void aPipelinedSetIsNotOvertakenByALaterGetWhenTheSlotMapChangesUnderIt() throws Exception {
+        int contact = cluster.ports()[0];
+        int[] owners = slotOwners(contact);
+        // the refresh must not go to the busy node: it asks the first node of the contact point's CLUSTER SLOTS
+        int firstAsked = firstNodeOfClusterSlots(contact);
+        List<Integer> primaries = cluster.primaryPorts();
+        int slow = primaries.stream().filter(p -> p != firstAsked).findFirst().orElseThrow();
+        int target = primaries.stream().filter(p -> p != slow).findFirst().orElseThrow();
+        int other = primaries.stream().filter(p -> p != slow && p != target).findFirst().orElseThrow();
+        String key = keyOwnedBy("race:", owners, slow);
+        String trigger = keyOwnedBy("trigger:", owners, other);
+        try (RawRespClient client = new RawRespClient(proxyAddress);
+             RawRespClient busy = new RawRespClient(new InetSocketAddress(RedisCluster.HOST, slow))) {
+            client.send(RawRespClient.command("GET", key));
+            assertThat(text(client.readReply())).isEqualTo("$-1\r\n");
+            // both (empty) slots move to the target; this connection's slot map does not know yet
+            assignEmptySlot(JedisClusterCRC16.getSlot(key), target);
+            assignEmptySlot(JedisClusterCRC16.getSlot(trigger), target);
+            busy.send(RawRespClient.command("EVAL", "local s = redis.call('TIME') while true do "
+                    + "local n = redis.call('TIME') "
+                    + "if (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 1500000 then return 1 end end", "0"));
+            Thread.sleep(100);
+            client.send(RawRespClient.command("SET", key, "v1") + RawRespClient.command("GET", trigger));
+            // the trigger's MOVED has come back by now: the next request makes the proxy fetch the new map
+            Thread.sleep(300);
+            client.send(RawRespClient.command("GET", key));
+            assertThat(text(client.readReply())).isEqualTo("+OK\r\n");
+            assertThat(text(client.readReply())).isEqualTo("$-1\r\n");
+            assertThat(text(client.readReply())).as("GET after SET on one connection").isEqualTo("$2\r\nv1\r\n");
+            assertThat(text(busy.readReply())).isEqualTo(":1\r\n");
+        }
+        assertThat(jedis.get(key)).isEqualTo("v1");
+    }
+
+    private static String text(byte[] reply) {
+        return new String(reply, StandardCharsets.UTF_8);
+    }
+
+    /** The port of the primary owning each slot, from the CLUSTER SLOTS of the node on {@code port}. */
+    private static int[] slotOwners(int port) {
+        int[] owners = new int[16384];
+        try (Jedis node = new Jedis(RedisCluster.HOST, port, 5_000)) {
+            for (Object range : node.clusterSlots()) {
+                List<?> fields = (List<?>) range;
+                int owner = (int) (long) (Long) ((List<?>) fields.get(2)).get(1);
+                for (long slot = (Long) fields.get(0); slot <= (Long) fields.get(1); slot++) {
+                    owners[(int) slot] = owner;
+                }
+            }
+        }
+        return owners;
+    }
+
+    private static int firstNodeOfClusterSlots(int port) {
+        try (Jedis node = new Jedis(RedisCluster.HOST, port, 5_000)) {
+            return (int) (long) (Long) ((List<?>) ((List<?>) node.clusterSlots().get(0)).get(2)).get(1);
+        }
+    }
+
+    private static String keyOwnedBy(String prefix, int[] owners, int port) {
+        for (int i = 0; ; i++) {
+            if (owners[JedisClusterCRC16.getSlot(prefix + i)] == port) {
+                return prefix + i;
+            }
+        }
+    }
+
+    /** Gives an empty slot to the primary on {@code port}: the new owner first, then the other primaries. */
+    private static void assignEmptySlot(int slot, int port) {
+        String ownerId = cluster.cliOn(port, "CLUSTER", "MYID").trim();
+        List<Integer> order = new ArrayList<>(List.of(port));
+        for (int primary : cluster.primaryPorts()) {
+            if (primary != port) {
+                order.add(primary);
+            }
+        }
+        for (int node : order) {
+            assertThat(cluster.cliOn(node, "CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", ownerId))
+                    .contains("OK");
+        }
+    }
+
+    private static void assertLoadSawNoWrongAnswer(VerifyingValkeyLoad.Outcome outcome) {
+        assertThat(outcome.crashes()).as("load threads failing").isEmpty();
+        assertThat(outcome.wrongAnswers()).as("wrong answers").isEmpty();
+        assertThat(outcome.operations()).isPositive();
+    }
+
+    /** Every load key holds the value the load left in it (one of two when its last SET failed). */
+    private static void assertFinalValues(Jedis client, VerifyingValkeyLoad.Outcome outcome) {
+        outcome.finalValues().forEach((key, possible) ->
+                assertThat(possible).as("value of %s", key).contains(client.get(key)));
+    }
+
+    private static void awaitOperations(VerifyingValkeyLoad load, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (load.operations() < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static List<String> keys(String prefix, int count) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            keys.add(prefix + i);
+        }
+        return keys;
+    }
+
+    /** {@code inside} keys whose slot is in {@code slots} and {@code outside} keys whose slot is not, all slots new. */
+    private static List<String> keysBySlot(String prefix, Set<Integer> slots, int inside, int outside,
+                                           Set<Integer> usedSlots) {
+        List<String> keys = new ArrayList<>();
+        int in = 0;
+        int out = 0;
+        for (int i = 0; in < inside || out < outside; i++) {
+            String key = prefix + i;
+            int slot = JedisClusterCRC16.getSlot(key);
+            boolean moves = slots.contains(slot);
+            if ((moves ? in < inside : out < outside) && usedSlots.add(slot)) {
+                keys.add(key);
+                if (moves) {
+                    in++;
+                } else {
+                    out++;
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static int firstKeyIn(String prefix, Set<Integer> slots) {
+        for (int i = 0; ; i++) {
+            if (slots.contains(JedisClusterCRC16.getSlot(prefix + i))) {
+                return i;
+            }
+        }
+    }
+
+    /** The first {@code count} slots that the primary on {@code port} owns, from its own CLUSTER SLOTS. */
+    private static List<Integer> slotsOwnedBy(int port, int count) {
+        List<Integer> slots = new ArrayList<>();
+        try (Jedis node = new Jedis(RedisCluster.HOST, port, 5_000)) {
+            for (Object range : node.clusterSlots()) {
+                List<?> fields = (List<?>) range;
+                long owner = (Long) ((List<?>) fields.get(2)).get(1);
+                if (owner != port) {
+                    continue;
+                }
+                for (long slot = (Long) fields.get(0); slot <= (Long) fields.get(1) && slots.size() < count; slot++) {
+                    slots.add((int) slot);
+                }
+            }
+        }
+        slots.sort(Integer::compare);
+        return slots;
+    }
+
+    /**
+     * Moves {@code slots} from one primary to another the way {@code redis-cli --cluster reshard} does, one slot at a
+     * time: IMPORTING on the target, MIGRATING on the source, MIGRATE its keys in batches, then the new owner on the
+     * target first (else the two would redirect clients to each other), the source, and the other primaries.
+     */
+    private static void migrateSlots(List<Integer> slots, int source, int target) {
+        List<Integer> others = new ArrayList<>(cluster.primaryPorts());
+        others.removeAll(List.of(source, target));
+        try (Jedis from = new Jedis(RedisCluster.HOST, source, 10_000);
+             Jedis to = new Jedis(RedisCluster.HOST, target, 10_000)) {
+            List<Jedis> rest = new ArrayList<>();
+            try {
+                for (int port : others) {
+                    rest.add(new Jedis(RedisCluster.HOST, port, 10_000));
+                }
+                String sourceId = from.clusterMyId();
+                String targetId = to.clusterMyId();
+                for (int slot : slots) {
+                    assertThat(to.clusterSetSlotImporting(slot, sourceId)).isEqualTo("OK");
+                    assertThat(from.clusterSetSlotMigrating(slot, targetId)).isEqualTo("OK");
+                    List<String> keys;
+                    while (!(keys = from.clusterGetKeysInSlot(slot, 100)).isEmpty()) {
+                        assertThat(from.migrate(RedisCluster.HOST, target, 5000, new MigrateParams(),
+                                keys.toArray(String[]::new))).isEqualTo("OK");
+                    }
+                    assertThat(to.clusterSetSlotNode(slot, targetId)).isEqualTo("OK");
+                    assertThat(from.clusterSetSlotNode(slot, targetId)).isEqualTo("OK");
+                    for (Jedis other : rest) {
+                        other.clusterSetSlotNode(slot, targetId);
+                    }
+                }
+            } finally {
+                rest.forEach(Jedis::close);
+            }
         }
     }
 

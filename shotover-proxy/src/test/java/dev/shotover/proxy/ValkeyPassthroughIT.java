@@ -1,7 +1,6 @@
 package dev.shotover.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shotover.runtime.ShotoverProxy;
 import dev.shotover.testsupport.LogCapture;
@@ -16,32 +15,28 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
-import redis.clients.jedis.resps.Tuple;
 
 /**
- * Real clients (Jedis, Lettuce) through {@code Valkey source → ValkeySinkSingle → redis-server}: Shotover's
- * {@code passthrough_standard} suite, plus large values, binary keys, many connections and byte-identical responses.
+ * Real clients (Jedis, Lettuce) through {@code Valkey source → ValkeySinkSingle → redis-server}: the standard suite
+ * after Shotover's {@code passthrough_standard} ({@link ValkeyStandardSuite}, shared with cluster hiding), plus
+ * WATCH, many connections, {@code redis-cli --pipe} and RESP3 negotiation.
  */
 class ValkeyPassthroughIT {
     @RegisterExtension
@@ -81,73 +76,15 @@ class ValkeyPassthroughIT {
         jedis.close();
     }
 
-    @Test
-    void strings() {
-        assertThat(jedis.set("foo", "bar")).isEqualTo("OK");
-        assertThat(jedis.get("foo")).isEqualTo("bar");
-        assertThat(jedis.get("missing")).isNull();
-        assertThat(jedis.incr("counter")).isEqualTo(1);
-        assertThat(jedis.incrBy("counter", 41)).isEqualTo(42);
-        assertThat(jedis.append("foo", "baz")).isEqualTo(6);
-        assertThat(jedis.strlen("foo")).isEqualTo(6);
-        assertThat(jedis.mset("a", "1", "b", "2")).isEqualTo("OK");
-        assertThat(jedis.mget("a", "b", "missing")).containsExactly("1", "2", null);
-        assertThat(jedis.del("a", "b", "missing")).isEqualTo(2);
-        assertThatThrownBy(() -> jedis.incr("foo")).isInstanceOf(JedisDataException.class)
-                .hasMessageContaining("not an integer");
+    @TestFactory
+    Stream<DynamicTest> standardSuiteWithJedis() {
+        return ValkeyStandardSuite.jedis(proxyAddress);
     }
 
-    @Test
-    void hashesListsSetsAndSortedSets() {
-        jedis.hset("h", Map.of("f1", "v1", "f2", "v2"));
-        assertThat(jedis.hgetAll("h")).isEqualTo(Map.of("f1", "v1", "f2", "v2"));
-        assertThat(jedis.hget("h", "f1")).isEqualTo("v1");
-        assertThat(jedis.hdel("h", "f1")).isEqualTo(1);
-
-        jedis.rpush("l", "a", "b", "c");
-        assertThat(jedis.lrange("l", 0, -1)).containsExactly("a", "b", "c");
-        assertThat(jedis.lpop("l")).isEqualTo("a");
-        assertThat(jedis.llen("l")).isEqualTo(2);
-
-        jedis.sadd("s", "x", "y", "z");
-        assertThat(jedis.smembers("s")).containsExactlyInAnyOrder("x", "y", "z");
-        assertThat(jedis.sismember("s", "y")).isTrue();
-
-        jedis.zadd("z", Map.of("one", 1.0, "two", 2.0, "three", 3.0));
-        assertThat(jedis.zrange("z", 0, -1)).containsExactly("one", "two", "three");
-        List<Tuple> withScores = jedis.zrangeWithScores("z", 0, 0);
-        assertThat(withScores.get(0).getScore()).isEqualTo(1.0);
-        assertThat(jedis.zscore("z", "two")).isEqualTo(2.0);
-    }
-
-    @Test
-    void expiry() throws InterruptedException {
-        jedis.setex("short", 1, "v");
-        assertThat(jedis.ttl("short")).isBetween(0L, 1L);
-        jedis.psetex("shorter", 100, "v");
-        Thread.sleep(300);
-        assertThat(jedis.exists("shorter")).isFalse();
-        jedis.set("p", "v");
-        assertThat(jedis.expire("p", 100)).isEqualTo(1);
-        assertThat(jedis.ttl("p")).isBetween(90L, 100L);
-        assertThat(jedis.persist("p")).isEqualTo(1);
-        assertThat(jedis.ttl("p")).isEqualTo(-1);
-    }
-
-    @Test
-    void pipelineOfAThousandCommands() {
-        Pipeline pipeline = jedis.pipelined();
-        List<Response<String>> sets = new ArrayList<>();
-        List<Response<String>> gets = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            sets.add(pipeline.set("key" + i, "value" + i));
-            gets.add(pipeline.get("key" + i));
-        }
-        pipeline.sync();
-        for (int i = 0; i < 500; i++) {
-            assertThat(sets.get(i).get()).isEqualTo("OK");
-            assertThat(gets.get(i).get()).isEqualTo("value" + i);
-        }
+    /** Lettuce negotiates RESP3 here: the suite then runs in RESP3 end to end. */
+    @TestFactory
+    Stream<DynamicTest> standardSuiteWithLettuce() {
+        return ValkeyStandardSuite.lettuce(proxyAddress);
     }
 
     @Test
@@ -168,70 +105,6 @@ class ValkeyPassthroughIT {
         aborted.set("t1", "mine");
         assertThat(aborted.exec()).isNull();
         assertThat(jedis.get("t1")).isEqualTo("changed");
-    }
-
-    @Test
-    void luaScripts() {
-        Object result = jedis.eval("redis.call('set', KEYS[1], ARGV[1]); return redis.call('get', KEYS[1])",
-                List.of("lua-key"), List.of("lua-value"));
-        assertThat(result).isEqualTo("lua-value");
-        String sha = jedis.scriptLoad("return {1, 2, 'three'}");
-        assertThat(jedis.evalsha(sha)).isEqualTo(List.of(1L, 2L, "three"));
-        assertThatThrownBy(() -> jedis.eval("return redis.call('nosuchcommand')"))
-                .isInstanceOf(JedisDataException.class);
-    }
-
-    @Test
-    void scanVisitsEveryKey() {
-        for (int i = 0; i < 250; i++) {
-            jedis.set("scan:" + i, "v");
-        }
-        Set<String> seen = new HashSet<>();
-        String cursor = ScanParams.SCAN_POINTER_START;
-        ScanParams params = new ScanParams().match("scan:*").count(20);
-        do {
-            ScanResult<String> page = jedis.scan(cursor, params);
-            seen.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        assertThat(seen).hasSize(250);
-    }
-
-    @Test
-    void tenMegabyteValue() {
-        byte[] value = new byte[10 * 1024 * 1024];
-        for (int i = 0; i < value.length; i++) {
-            value[i] = (byte) (i * 31 + 7);
-        }
-        byte[] key = "big".getBytes(StandardCharsets.UTF_8);
-        assertThat(jedis.set(key, value)).isEqualTo("OK");
-        assertThat(jedis.get(key)).isEqualTo(value);
-    }
-
-    @Test
-    void binarySafeKeysAndValues() {
-        byte[] key = {0, '\r', '\n', (byte) 0xff, '$', '*', 0};
-        byte[] value = {'\r', '\n', 0, (byte) 0x80, '-', '+'};
-        jedis.set(key, value);
-        assertThat(jedis.get(key)).isEqualTo(value);
-        assertThat(jedis.exists(key)).isTrue();
-    }
-
-    @Test
-    void pingEchoInfoAndClientName() {
-        assertThat(jedis.ping()).isEqualTo("PONG");
-        assertThat(jedis.echo("hello")).isEqualTo("hello");
-        assertThat(jedis.info("server")).contains("redis_version");
-        jedis.clientSetname("it-client");
-        assertThat(jedis.clientGetname()).isEqualTo("it-client");
-        assertThat(jedis.time()).hasSize(2);
-    }
-
-    @Test
-    void unknownCommandErrorsPassThrough() {
-        assertThatThrownBy(() -> jedis.sendCommand(() -> "NOSUCHCOMMAND".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(JedisDataException.class).hasMessageContaining("unknown command");
-        assertThat(jedis.ping()).isEqualTo("PONG");
     }
 
     @Test

@@ -141,7 +141,7 @@ public final class RedisCluster implements AutoCloseable {
         throw new StartupException("cluster not ready after " + READY_TIMEOUT.toSeconds() + " s: " + lastProblem);
     }
 
-    /** Null when every node is ok and every replica is linked, else what is not. */
+    /** Null when every node is ok, every replica is linked and every node knows every replica, else what is not. */
     private String convergenceProblem() {
         for (int port : ports) {
             String info = cliOn(port, "CLUSTER", "INFO");
@@ -159,7 +159,21 @@ public final class RedisCluster implements AutoCloseable {
                 replicas++;
             }
         }
-        return replicas == NODES / 2 ? null : "only " + replicas + " replicas yet";
+        if (replicas != NODES / 2) {
+            return "only " + replicas + " replicas yet";
+        }
+        // a replica can be linked before the others have heard of it: until then their CLUSTER SLOTS and NODES
+        // leave it out, and a client reading the topology there sees fewer nodes than there are
+        for (int port : ports) {
+            long known = cliOn(port, "CLUSTER", "NODES").lines()
+                    .map(line -> line.split(" "))
+                    .filter(fields -> fields.length > 2 && fields[2].contains("slave"))
+                    .count();
+            if (known != NODES / 2) {
+                return "node " + port + " knows " + known + " replicas";
+            }
+        }
+        return null;
     }
 
     /** The ports of all six nodes. */

@@ -21,8 +21,15 @@ final class FlushBatcher {
         this.eventLoop = eventLoop;
     }
 
-    /** Runs {@code batch}, then flushes every connection it sent to. */
+    /**
+     * Runs {@code batch}, then flushes every connection it sent to. Nested calls (a reply completing synchronously
+     * inside a batch) join the outer batch.
+     */
     void runBatch(Runnable batch) {
+        if (inBatch) {
+            batch.run();
+            return;
+        }
         inBatch = true;
         try {
             batch.run();

@@ -50,7 +50,9 @@ import java.util.function.Supplier;
  * works when every key of the transaction hashes to one slot (see {@link Transaction}).
  *
  * <p><b>Pipelining.</b> Each request of a batch is dispatched on its own, requests for one node leave in one
- * flush, and the stage completes with the responses in request order once all are in.
+ * flush, and the stage completes with the responses in request order once all are in. Requests of one key reach
+ * their node in the client's order, also across batches and redirects: when a new slot map arrives while requests
+ * routed by the old one are still out, later requests wait for those (see {@link #draining}).
  *
  * <p><b>Failures</b> never close the client connection: a request whose node cannot be reached is answered with
  * an {@code -ERR} naming the node, and the topology is fetched again for the next request.
@@ -103,6 +105,15 @@ final class ValkeySinkCluster implements Transform {
     /** The client's last successful AUTH, replayed first on every node connection; null before any. */
     private ValkeyFrame.Array authCommand;
     private List<TopologyWaiter> topologyWaiters = new ArrayList<>();
+    /** Slot-routed requests sent and not answered yet, their redirects included (see {@link #draining}). */
+    private int routedInFlight;
+    /**
+     * Set when the slot map was replaced while requests routed by the old one were still out: new requests wait until
+     * those are answered. One of them may yet be redirected (MOVED, ASK) to the very node a new request would now go
+     * to directly, and must reach it first, or a GET pipelined after a SET of the same key could miss it, or two SETs
+     * could land in the wrong order.
+     */
+    private boolean draining;
     private String clientName;
     /** The commands queued since MULTI, or null outside a transaction. */
     private Transaction transaction;
@@ -438,7 +449,9 @@ final class ValkeySinkCluster implements Transform {
                 List<HostAndPort> primaries = map.primaries();
                 node = primaries.get(ThreadLocalRandom.current().nextInt(primaries.size()));
             }
-            return runTransaction(request, tx, node, 0);
+            // a transaction follows MOVED like a single command: it counts as routed (see draining)
+            routedInFlight++;
+            return runTransaction(request, tx, node, 0).whenComplete((reply, failure) -> routedAnswered());
         });
     }
 
@@ -560,12 +573,51 @@ final class ValkeySinkCluster implements Transform {
             topologyStale = true;
             return bySlot(request, slot, redirects + 1);
         }
+        routedInFlight++;
         return connection(owner, slot).send(request)
-                .thenCompose(reply -> followRedirect(request, slot, reply, redirects));
+                .thenCompose(reply -> followRedirect(request, slot, reply, redirects))
+                .whenComplete((reply, failure) -> routedAnswered());
     }
 
-    /** The current slot map when it can be used right away (the common case), else null. */
+    /** Counts one slot-routed request as answered; the last one out ends {@link #draining}. */
+    private void routedAnswered() {
+        if (--routedInFlight > 0 || !draining) {
+            return;
+        }
+        draining = false;
+        if (topologyWaiters.isEmpty()) {
+            return;
+        }
+        if (closed) {
+            runTopologyWaiters(null, new IOException("the client connection closed"));
+            return;
+        }
+        SlotMap current = currentMap();
+        if (current != null) {
+            runTopologyWaiters(current, null);
+        } else {
+            // stale again meanwhile, or a fetch in progress: its completion runs the waiters
+            topology();
+        }
+    }
+
+    /** Starts {@link #draining} if requests routed by the slot map being replaced are still out. */
+    private void mapReplaced() {
+        if (routedInFlight > 0) {
+            draining = true;
+        }
+    }
+
+    /**
+     * The current slot map when a request can be routed with it right away (the common case), else null: not while
+     * other requests wait for a map, so that new ones queue behind them.
+     */
     private SlotMap readyMap() {
+        return draining || !topologyWaiters.isEmpty() ? null : currentMap();
+    }
+
+    /** The slot map fetched last, unless it failed, is being fetched, or is known to be stale. */
+    private SlotMap currentMap() {
         if (topologyStale || topology == null || !topology.isDone() || topology.isCompletedExceptionally()) {
             return null;
         }
@@ -769,7 +821,8 @@ final class ValkeySinkCluster implements Transform {
     }
 
     private void runTopologyWaiters(SlotMap map, Throwable failure) {
-        if (topologyWaiters.isEmpty()) {
+        if (topologyWaiters.isEmpty() || (failure == null && draining)) {
+            // while draining, routedAnswered runs them once the requests routed by the old map are answered
             return;
         }
         List<TopologyWaiter> waiters = topologyWaiters;
@@ -828,6 +881,7 @@ final class ValkeySinkCluster implements Transform {
                 lastMap = map;
                 topology = CompletableFuture.completedFuture(map);
                 topologyStale = false;
+                mapReplaced();
                 for (NodeConnection[] pool : connections.values()) {
                     for (NodeConnection old : pool) {
                         if (old != null) {
@@ -912,6 +966,7 @@ final class ValkeySinkCluster implements Transform {
                 reply.release();
             }
             lastMap = map;
+            mapReplaced();
             fetch.complete(map);
         });
     }
