@@ -245,8 +245,12 @@ public final class CqlMessageDecoder extends ByteToMessageDecoder {
         if (clientSide && version > options.maxProtocolVersion()) {
             throw new CqlDecodeException("unsupported CQL protocol version " + version + " inside a v5 segment");
         }
-        if ((CqlEnvelopes.flagsAt(buf, index) & CqlEnvelopes.FLAG_COMPRESSED) != 0) {
-            throw new CqlDecodeException("an envelope inside a v5 segment has the compression flag");
+        int flags = CqlEnvelopes.flagsAt(buf, index);
+        if ((flags & CqlEnvelopes.FLAG_COMPRESSED) != 0) {
+            // The Java driver sets it on every envelope of a compressed v5 connection although v5 compresses
+            // segments, never envelopes (native-protocol's FrameCodec.encodeInto flags what it does not compress);
+            // Cassandra ignores it there. The body is not compressed: clear the flag, as a message's raw bytes have it.
+            buf.setByte(index + 1, flags & ~CqlEnvelopes.FLAG_COMPRESSED);
         }
         return checkHeader(buf, index);
     }

@@ -107,6 +107,28 @@ class CqlSegmentsTest {
         }
     }
 
+    /**
+     * The Java driver 4.19 flags every envelope of a compressed v5 connection as compressed although only the
+     * segment is (Cassandra ignores the flag): such envelopes are read, with the flag cleared in the message.
+     */
+    @ParameterizedTest
+    @EnumSource(value = CqlCompression.class, names = {"NONE", "LZ4"})
+    void aCompressionFlagOnAnEnvelopeInsideASegmentIsIgnoredAndCleared(CqlCompression compression) {
+        byte[] first = envelope(5, 1, new Query("SELECT 1"));
+        byte[] second = envelope(5, 2, new Query("SELECT 2"));
+        byte[] flaggedFirst = first.clone();
+        flaggedFirst[1] |= 0x01;
+        byte[] flaggedSecond = second.clone();
+        flaggedSecond[1] |= 0x01;
+        try (CqlTestConnection client = CqlTestConnection.client(5, compression)) {
+            client.receive(CqlWire.segment(CqlWire.concat(List.of(flaggedFirst, flaggedSecond)), true,
+                    compression == CqlCompression.LZ4));
+            List<Message> requests = client.readMessages();
+            assertThat(requests).extracting(m -> bytes(m.rawBytes())).containsExactly(first, second);
+            assertThat(requests.get(1).frame(CassandraFrame.class).message()).isInstanceOf(Query.class);
+        }
+    }
+
     @Test
     void aBadHeaderCrcFailsTheConnectionAndDiscardsTheRest() {
         byte[] segment = CqlWire.segment(envelope(5, 1, new Query("SELECT 1")), true, false);
