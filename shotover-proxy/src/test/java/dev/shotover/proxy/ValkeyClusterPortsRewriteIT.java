@@ -1,6 +1,7 @@
 package dev.shotover.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.shotover.runtime.ShotoverProxy;
 import dev.shotover.testsupport.FreePort;
@@ -107,6 +108,10 @@ class ValkeyClusterPortsRewriteIT {
     void everyTopologyReplyNamesTheProxyPort() {
         for (int port : new int[] {handlingPort, singlePort}) {
             try (Jedis jedis = jedis(port)) {
+                // a node lists a replica in CLUSTER SLOTS only once gossip told it the replica is healthy, which
+                // can trail the cluster's readiness by a moment on a loaded machine
+                await().atMost(Duration.ofSeconds(15)).until(() -> jedis.clusterSlots().stream()
+                        .mapToInt(range -> ((List<?>) range).size() - 2).sum() == 6);
                 List<Object> slots = jedis.clusterSlots();
                 assertThat(slots).isNotEmpty();
                 int nodes = 0;
