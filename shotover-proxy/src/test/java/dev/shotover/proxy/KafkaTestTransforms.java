@@ -42,7 +42,7 @@ final class KafkaTestTransforms {
     /** Keeps a copy of every request and response that passes (responses as they are after the sink's rewrite). */
     static final TransformFactory RECORDER = new RecorderFactory();
 
-    static final class RecorderFactory extends NamedFactory {
+    static final class RecorderFactory extends NamedTestFactory {
         RecorderFactory() {
             super("KafkaRecorder", RecorderConfig.class);
         }
@@ -83,7 +83,7 @@ final class KafkaTestTransforms {
     /** Decodes every request and response and marks it changed, so all of them are re-encoded from their frames. */
     static final TransformFactory FORCE_ENCODE = new ForceEncodeFactory();
 
-    static final class ForceEncodeFactory extends NamedFactory {
+    static final class ForceEncodeFactory extends NamedTestFactory {
         ForceEncodeFactory() {
             super("KafkaForceEncode", ForceEncodeConfig.class);
         }
@@ -113,7 +113,7 @@ final class KafkaTestTransforms {
     /** Upper-cases the value of every record in Fetch responses (what a decrypting or masking transform does), with {@link KafkaRecords}. */
     static final TransformFactory UPPERCASE_FETCHED_VALUES = new UppercaseFactory();
 
-    static final class UppercaseFactory extends NamedFactory {
+    static final class UppercaseFactory extends NamedTestFactory {
         UppercaseFactory() {
             super("UppercaseFetchedValues", UppercaseConfig.class);
         }
@@ -175,27 +175,6 @@ final class KafkaTestTransforms {
         @Override
         default UpChainProtocol upChainProtocol() {
             return UpChainProtocol.oneOf(Protocol.KAFKA);
-        }
-    }
-
-    /** The registry keeps one factory per class, so each test transform has its own subclass. */
-    abstract static class NamedFactory implements TransformFactory {
-        private final String typeName;
-        private final Class<? extends TransformConfig> configType;
-
-        NamedFactory(String typeName, Class<? extends TransformConfig> configType) {
-            this.typeName = typeName;
-            this.configType = configType;
-        }
-
-        @Override
-        public String typeName() {
-            return typeName;
-        }
-
-        @Override
-        public Class<? extends TransformConfig> configType() {
-            return configType;
         }
     }
 }

@@ -43,18 +43,27 @@ class ValkeyPubSubIT {
     private static RedisServer redis;
     private static ShotoverProxy proxy;
     private static InetSocketAddress proxyAddress;
+    /** The same chain with {@link ValkeyRunRecorder} in front of the sink. */
+    private static ShotoverProxy recordedProxy;
 
     @BeforeAll
     static void start() {
         redis = RedisServer.start();
         proxy = ShotoverProxy.builder().topologyYaml(Topologies.passthrough(redis.port())).start();
         proxyAddress = proxy.address("valkey");
+        recordedProxy = ShotoverProxy.builder().registerTransform(ValkeyRunRecorder.FACTORY)
+                .topologyYaml(Topologies.passthrough(redis.port())
+                        .replace("chain:\n", "chain:\n        - ValkeyRunRecorder\n"))
+                .start();
     }
 
     @AfterAll
     static void stop() {
         if (proxy != null) {
             proxy.close();
+        }
+        if (recordedProxy != null) {
+            recordedProxy.close();
         }
         if (redis != null) {
             redis.close();
@@ -250,6 +259,50 @@ class ValkeyPubSubIT {
             } finally {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
+        }
+    }
+
+    /**
+     * What redis writes at once reaches the client at once: the further confirmations of a subscription request go
+     * up with its run, not in a forced run of their own. Lettuce completes a command at its first confirmation and
+     * takes the others for events only when they arrive with it; a separate write races with its next command, which
+     * then gets a confirmation as its answer ("StatusOutput does not support set(long)").
+     */
+    @Test
+    void furtherConfirmationsTravelWithTheAnswerTheyFollow() throws Exception {
+        ValkeyRunRecorder.RUNS.clear();
+        try (RawRespClient subscriber = new RawRespClient(recordedProxy.address("valkey"))) {
+            subscriber.send(RawRespClient.command("SUBSCRIBE", "g1", "g2", "g3"));
+            for (int i = 1; i <= 3; i++) {
+                assertThat(reply(subscriber)).isEqualTo(confirmation("subscribe", "g" + i, i));
+            }
+            subscriber.send(RawRespClient.command("UNSUBSCRIBE"));
+            for (int i = 1; i <= 3; i++) {
+                assertThat(reply(subscriber)).startsWith("*3\r\n$11\r\nunsubscribe\r\n$2\r\ng")
+                        .endsWith(":" + (3 - i) + "\r\n");
+            }
+            subscriber.send(RawRespClient.command("PING"));
+            assertThat(reply(subscriber)).isEqualTo("+PONG\r\n");
+        }
+        assertThat(ValkeyRunRecorder.RUNS).containsExactly("1->3", "1->3", "1->1");
+    }
+
+    /** Lettuce's view of the same: every cycle's UNSUBSCRIBE (from all) leaves nothing to confuse the next command. */
+    @Test
+    void lettuceSubscribesAndUnsubscribesFromAllManyTimesOnOneConnection() {
+        RedisClient client = RedisClient.create(RedisURI.create("redis://" + proxyAddress.getHostString() + ":"
+                + proxyAddress.getPort()));
+        client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
+        try (StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub()) {
+            for (int i = 0; i < 300; i++) {
+                connection.sync().subscribe("c1", "c2", "c3");
+                connection.sync().unsubscribe();
+                connection.sync().psubscribe("p1.*", "p2.*");
+                connection.sync().punsubscribe();
+                assertThat(connection.sync().ping()).as("cycle %d", i).isEqualTo("PONG");
+            }
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 

@@ -11,6 +11,7 @@ import dev.shotover.api.TransformBuilder;
 import dev.shotover.api.TransformConfig;
 import dev.shotover.api.TransformFactory;
 import dev.shotover.api.UpChainProtocol;
+import dev.shotover.proxy.NamedTestFactory;
 import dev.shotover.api.cassandra.CassandraFrame;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
@@ -131,36 +132,15 @@ public final class CassandraTestTransforms {
         }
     }
 
-    private static final class RecorderFactory extends NamedFactory {
+    private static final class RecorderFactory extends NamedTestFactory {
         RecorderFactory() {
             super("CassandraRecorder", RecorderConfig.class);
         }
     }
 
-    private static final class ForceEncodeFactory extends NamedFactory {
+    private static final class ForceEncodeFactory extends NamedTestFactory {
         ForceEncodeFactory() {
             super("CassandraForceEncode", ForceEncodeConfig.class);
-        }
-    }
-
-    /** The registry keeps one factory per class, so each test transform has its own subclass. */
-    private abstract static class NamedFactory implements TransformFactory {
-        private final String typeName;
-        private final Class<? extends TransformConfig> configType;
-
-        NamedFactory(String typeName, Class<? extends TransformConfig> configType) {
-            this.typeName = typeName;
-            this.configType = configType;
-        }
-
-        @Override
-        public String typeName() {
-            return typeName;
-        }
-
-        @Override
-        public Class<? extends TransformConfig> configType() {
-            return configType;
         }
     }
 }

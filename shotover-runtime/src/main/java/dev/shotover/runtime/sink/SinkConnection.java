@@ -35,6 +35,13 @@ public final class SinkConnection {
         void onMessage(Message message);
 
         /**
+         * The messages of one read from the backend have all been passed to {@link #onMessage}: what the backend
+         * sent in one write arrives between two of these calls, so a sink can hand it on together.
+         */
+        default void onReadComplete() {
+        }
+
+        /**
          * The connection is gone: it failed to connect, the backend closed it, or reading failed. Called once;
          * {@code cause} explains which. Not called after {@link #close()}.
          */
@@ -187,6 +194,13 @@ public final class SinkConnection {
                 return;
             }
             listener.onMessage((Message) msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (!closedByUs) {
+                listener.onReadComplete();
+            }
         }
 
         @Override

@@ -29,9 +29,13 @@ import java.util.concurrent.CompletionStage;
  * oldest unanswered request. What answers no request (RESP3 pushes, pub/sub messages, the further confirmations
  * of a {@code SUBSCRIBE} to several channels; {@link ValkeyReplyPairing} tells them apart) is handed up with no
  * request id, in exactly the place the server sent it: while requests are outstanding it travels with their run,
- * just before the response that followed it on the wire ({@link ResponseBatch}); when none is
- * outstanding it goes up at once through a forced chain run, so a subscriber gets its messages as they are
- * published. The backend connection is the client's own, so HELLO, RESP3 and every other session state pass
+ * just before the response that followed it on the wire ({@link ResponseBatch}); when it follows the last response of a
+ * run in the same backend read, it goes up with that run, after it; otherwise, when nothing is outstanding, it goes up
+ * at once through a forced chain run, so a subscriber gets its messages as they are published.
+ * Runs complete at the end of each backend read, not at their last response, so what redis wrote at once reaches the
+ * client in one write: Lettuce completes {@code UNSUBSCRIBE} (from all) at its first confirmation and takes the others
+ * for events only if they arrive with it, before its next command is queued; split over two writes, they are paired
+ * with that next command. The backend connection is the client's own, so HELLO, RESP3 and every other session state pass
  * straight through.
  * When the backend cannot be reached or goes away, every outstanding run fails, which makes the runtime answer the
  * client with an error naming this transform and close the connection.
@@ -48,6 +52,8 @@ final class ValkeySinkSingle implements Transform {
     private final ArrayDeque<Outstanding> outstanding = new ArrayDeque<>();
     private final ValkeyReplyPairing pairing = new ValkeyReplyPairing();
     private List<Message> unsolicited = new ArrayList<>();
+    /** Runs whose every response arrived in the current backend read; completed when the read ends. */
+    private final ArrayList<ResponseBatch> answered = new ArrayList<>(2);
     private Throwable failure;
     private final ReadTimeout readTimeout;
 
@@ -117,7 +123,10 @@ final class ValkeySinkSingle implements Transform {
             Outstanding head = outstanding.peek();
             if (!pairing.answersRequest(response, head == null ? null : head.kind(),
                     head == null ? 0 : head.argumentCount())) {
-                if (head != null) {
+                if (!answered.isEmpty()) {
+                    // redis wrote it together with the end of that run: it goes up in the same write
+                    answered.get(answered.size() - 1).putUnsolicitedAtEnd(response);
+                } else if (head != null) {
                     // keeps the server's order: it goes up with the run, before the response that comes next
                     head.batch().putUnsolicited(head.index(), response);
                 } else {
@@ -133,7 +142,14 @@ final class ValkeySinkSingle implements Transform {
             if (kind == RespMessageKind.ERROR) {
                 failedRequests.increment();
             }
-            request.batch().put(request.index(), response);
+            if (request.batch().store(request.index(), response)) {
+                answered.add(request.batch());
+            }
+        }
+
+        @Override
+        public void onReadComplete() {
+            completeAnswered();
         }
 
         @Override
@@ -155,7 +171,16 @@ final class ValkeySinkSingle implements Transform {
         }
     }
 
+    private void completeAnswered() {
+        for (int i = 0; i < answered.size(); i++) {
+            answered.get(i).complete();
+        }
+        answered.clear();
+    }
+
     private void failOutstanding(Throwable cause) {
+        // fully answered runs keep their answers; the client connection writes them before failing
+        completeAnswered();
         while (!outstanding.isEmpty()) {
             outstanding.poll().batch().fail(cause);
         }
