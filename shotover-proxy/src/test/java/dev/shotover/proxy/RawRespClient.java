@@ -63,6 +63,22 @@ final class RawRespClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads and discards everything until the other side closes the connection.
+     *
+     * @return the number of bytes discarded
+     * @throws java.net.SocketTimeoutException when nothing arrives for the socket timeout (10 s)
+     */
+    long skipUntilClosed() throws IOException {
+        long skipped = received.readableBytes();
+        received.clear();
+        byte[] chunk = new byte[65536];
+        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+            skipped += n;
+        }
+        return skipped;
+    }
+
     static String command(String... args) {
         StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
         for (String arg : args) {

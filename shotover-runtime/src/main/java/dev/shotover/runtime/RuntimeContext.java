@@ -3,6 +3,7 @@ package dev.shotover.runtime;
 import dev.shotover.api.TransformContext;
 import dev.shotover.runtime.net.Transport;
 import dev.shotover.runtime.observability.ProxyMetrics;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 
 /**
@@ -18,6 +19,15 @@ public interface RuntimeContext extends TransformContext {
     Transport transport();
 
     ProxyMetrics metrics();
+
+    /**
+     * Reads from {@code backend} only while the client reads what the proxy writes to it: when the client falls behind
+     * (its connection stops being writable), the backend channel stops reading until it catches up, so the proxy never
+     * buffers more than a socket's worth for a slow client and the backend's own limits apply (redis disconnects a
+     * pub/sub subscriber that falls too far behind, as it would without the proxy). For backend connections that
+     * serve this client alone; called on the event loop, once per channel.
+     */
+    void readPacedByClient(Channel backend);
 
     /** Narrows a context handed to a transform; every context the runtime makes is a RuntimeContext. */
     static RuntimeContext of(TransformContext context) {

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
 /**
  * One connection from the proxy to a backend, on the client connection's event loop so that a request never
  * crosses threads. Connects on creation; requests sent before the connection is up wait and go out together once
- * it is. Everything the backend sends is handed to the {@link Listener} in order.
+ * it is. Everything the backend sends is handed to the {@link Listener} in order. It serves one client connection, and
+ * reads only while that client reads its responses ({@link RuntimeContext#readPacedByClient}).
  *
  * <p>Confined to the event loop it was created on. {@link #send} does not take ownership of the messages: it writes
  * retained duplicates of their bytes (see {@link Message}).
@@ -89,6 +90,8 @@ public final class SinkConnection {
                 });
         ChannelFuture connect = bootstrap.connect(destination.unresolved());
         this.channel = connect.channel();
+        // the connection serves this one client: a client that stops reading stops it reading too
+        context.readPacedByClient(channel);
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 connected = true;

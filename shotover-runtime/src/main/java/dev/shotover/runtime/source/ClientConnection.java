@@ -58,6 +58,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private boolean failed;
     private boolean finished;
     private Promise<Void> drained;
+    /** Backend channels that read only while the client is writable ({@link #readPacedByClient}). */
+    private List<Channel> pacedBackends;
 
     /**
      * One chain run: the requests as they arrived, and the outcome once known. It is also the completion callback of
@@ -127,6 +129,25 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         updateBackpressure();
+        pacePacedBackends();
+    }
+
+    /**
+     * Lets the paced backends read while the client is writable, or gone: after a client closes, the final flush run
+     * still needs its responses read (and then discarded).
+     */
+    private void pacePacedBackends() {
+        if (pacedBackends != null) {
+            boolean read = backendsMayRead();
+            for (int i = 0; i < pacedBackends.size(); i++) {
+                pacedBackends.get(i).config().setAutoRead(read);
+            }
+        }
+    }
+
+    private boolean backendsMayRead() {
+        Channel client = ctx.channel();
+        return client.isWritable() || !client.isActive();
     }
 
     @Override
@@ -162,6 +183,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        pacePacedBackends();
         releaseAll(pending);
         pending = new ArrayList<>();
         finish();
@@ -455,6 +477,19 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     @Override
     public ProxyMetrics metrics() {
         return source.metrics();
+    }
+
+    @Override
+    public void readPacedByClient(Channel backend) {
+        if (pacedBackends == null) {
+            pacedBackends = new ArrayList<>(2);
+        }
+        pacedBackends.add(backend);
+        // both channels share this event loop, so the listener runs on it too
+        backend.closeFuture().addListener(f -> pacedBackends.remove(backend));
+        if (!backendsMayRead()) {
+            backend.config().setAutoRead(false);
+        }
     }
 
     @Override

@@ -169,6 +169,11 @@ final class ValkeySinkSingle implements Transform {
         if (connection != null) {
             connection.close();
         }
+        if (pairing.isSubscribed()) {
+            // a subscriber sends nothing that would meet the failure: a run now closes its connection, as redis
+            // closing it directly would (e.g. at its client-output-buffer-limit)
+            context.forceRunChain();
+        }
     }
 
     private void completeAnswered() {
