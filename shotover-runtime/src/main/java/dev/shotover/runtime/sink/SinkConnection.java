@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 /**
  * One connection from the proxy to a backend, on the client connection's event loop so that a request never
  * crosses threads. Connects on creation; requests sent before the connection is up wait and go out together once
- * it is. Everything the backend sends is handed to the {@link Listener} in order. It serves one client connection, and
+ * it is. Everything the backend sends is handed to the {@link Listener} in order. A connection that serves one client
  * reads only while that client reads its responses ({@link RuntimeContext#readPacedByClient}).
  *
  * <p>Confined to the event loop it was created on. {@link #send} does not take ownership of the messages: it writes
@@ -61,7 +61,7 @@ public final class SinkConnection {
     private boolean reported;
 
     private SinkConnection(RuntimeContext context, HostAndPort destination, TlsConnector tls, int connectTimeoutMs,
-                           Supplier<List<ChannelHandler>> codec, Listener listener) {
+                           Supplier<List<ChannelHandler>> codec, Listener listener, boolean pacedByClient) {
         this.destination = destination;
         this.listener = listener;
         Bootstrap bootstrap = new Bootstrap()
@@ -90,8 +90,10 @@ public final class SinkConnection {
                 });
         ChannelFuture connect = bootstrap.connect(destination.unresolved());
         this.channel = connect.channel();
-        // the connection serves this one client: a client that stops reading stops it reading too
-        context.readPacedByClient(channel);
+        if (pacedByClient) {
+            // the connection serves this one client: a client that stops reading stops it reading too
+            context.readPacedByClient(channel);
+        }
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 connected = true;
@@ -115,7 +117,7 @@ public final class SinkConnection {
      */
     public static SinkConnection open(RuntimeContext context, HostAndPort destination, int connectTimeoutMs,
                                       Supplier<List<ChannelHandler>> codec, Listener listener) {
-        return new SinkConnection(context, destination, null, connectTimeoutMs, codec, listener);
+        return new SinkConnection(context, destination, null, connectTimeoutMs, codec, listener, true);
     }
 
     /**
@@ -128,7 +130,17 @@ public final class SinkConnection {
      */
     public static SinkConnection open(RuntimeContext context, HostAndPort destination, TlsConnector tls,
                                       int connectTimeoutMs, Supplier<List<ChannelHandler>> codec, Listener listener) {
-        return new SinkConnection(context, destination, tls, connectTimeoutMs, codec, listener);
+        return new SinkConnection(context, destination, tls, connectTimeoutMs, codec, listener, true);
+    }
+
+    /**
+     * Like {@link #open(RuntimeContext, HostAndPort, TlsConnector, int, Supplier, Listener)}, for a connection that
+     * serves several clients of the event loop: it is not paced by the client whose context opens it.
+     */
+    public static SinkConnection openShared(RuntimeContext context, HostAndPort destination, TlsConnector tls,
+                                            int connectTimeoutMs, Supplier<List<ChannelHandler>> codec,
+                                            Listener listener) {
+        return new SinkConnection(context, destination, tls, connectTimeoutMs, codec, listener, false);
     }
 
     public HostAndPort destination() {
