@@ -274,7 +274,11 @@ class CassandraPreparedFilterIT {
                 second.close();
             }
         }
-        // the driver may log a failed attempt while it reconnects to the restarted proxy
-        logs.assertNoUnexpectedWarnOrError("Error while opening new channel");
+        // the driver may log a failed attempt while it reconnects to the restarted proxy, and (on a loaded machine) a
+        // schema refresh on a control connection that reached the first proxy while it was shutting down
+        logs.assertNoUnexpectedWarnOrError("Error while opening new channel",
+                "refreshing schema after a successful reconnection, keeping previous version (CompletionException: "
+                        + "com.datastax.oss.driver.api.core.connection.ClosedConnectionException: Channel was "
+                        + "force-closed)");
     }
 }

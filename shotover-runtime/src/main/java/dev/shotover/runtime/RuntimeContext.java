@@ -29,6 +29,15 @@ public interface RuntimeContext extends TransformContext {
      */
     void readPacedByClient(Channel backend);
 
+    /**
+     * Lets a sink that has just written to {@code backend} leave the flush to the runtime: while the runtime is
+     * starting the chain runs of one client read (several for out-of-order protocols), it flushes every backend
+     * written to once, after the last run started. Called on the event loop.
+     *
+     * @return true when the runtime will flush {@code backend}; false when the caller must flush it now
+     */
+    boolean deferFlush(Channel backend);
+
     /** Narrows a context handed to a transform; every context the runtime makes is a RuntimeContext. */
     static RuntimeContext of(TransformContext context) {
         if (context instanceof RuntimeContext runtime) {

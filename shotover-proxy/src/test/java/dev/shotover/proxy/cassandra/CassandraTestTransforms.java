@@ -11,12 +11,18 @@ import dev.shotover.api.TransformBuilder;
 import dev.shotover.api.TransformConfig;
 import dev.shotover.api.TransformFactory;
 import dev.shotover.api.UpChainProtocol;
-import dev.shotover.proxy.NamedTestFactory;
 import dev.shotover.api.cassandra.CassandraFrame;
+import dev.shotover.proxy.NamedTestFactory;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Test-only Cassandra transforms, registered with {@code ShotoverProxy.builder().registerTransform(...)}:
@@ -64,6 +70,48 @@ public final class CassandraTestTransforms {
 
     /** {@code - CassandraForceEncode}: replaces every message's frame by its parsed self, forcing a re-encode. */
     public static final TransformFactory FORCE_ENCODE = new ForceEncodeFactory();
+
+    /**
+     * {@code - CassandraDelayMarked}: holds back every run that has a request containing {@link #SLOW_MARKER} (e.g. in
+     * a CQL comment) for {@link #MARKED_DELAY} before passing it on; the other runs pass at once. It makes a query slow
+     * at will.
+     */
+    public static final TransformFactory DELAY_MARKED = new DelayMarkedFactory();
+    public static final String SLOW_MARKER = "slow-marker";
+    public static final Duration MARKED_DELAY = Duration.ofMillis(1500);
+
+    /** Configuration of the delaying transform (no fields). */
+    public record DelayMarkedConfig(String name) implements CassandraOnly {
+        @Override
+        public TransformBuilder builder(BuildContext context) {
+            return ctx -> state -> {
+                if (!hasMarkedRequest(state)) {
+                    return state.callNextTransform();
+                }
+                CompletableFuture<List<Message>> later = new CompletableFuture<>();
+                ctx.eventLoop().schedule(() -> state.callNextTransform().whenComplete((responses, failure) -> {
+                    if (failure != null) {
+                        later.completeExceptionally(failure);
+                    } else {
+                        later.complete(responses);
+                    }
+                }), MARKED_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+                return later;
+            };
+        }
+    }
+
+    private static boolean hasMarkedRequest(ChainState state) {
+        for (Message request : state.requests()) {
+            if (ByteBufUtil.indexOf(MARKER_BYTES.duplicate(), request.rawBytes()) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final ByteBuf MARKER_BYTES = Unpooled.unreleasableBuffer(
+            Unpooled.copiedBuffer(SLOW_MARKER, StandardCharsets.US_ASCII));
 
     /** Configuration of the recorder (no fields). */
     public record RecorderConfig(String name) implements CassandraOnly {
@@ -135,6 +183,12 @@ public final class CassandraTestTransforms {
     private static final class RecorderFactory extends NamedTestFactory {
         RecorderFactory() {
             super("CassandraRecorder", RecorderConfig.class);
+        }
+    }
+
+    private static final class DelayMarkedFactory extends NamedTestFactory {
+        DelayMarkedFactory() {
+            super("CassandraDelayMarked", DelayMarkedConfig.class);
         }
     }
 

@@ -52,6 +52,7 @@ public final class SinkConnection {
     /** Name of the {@link SslHandler} in a TLS backend connection's pipeline. */
     public static final String TLS_HANDLER_NAME = "tls";
 
+    private final RuntimeContext context;
     private final HostAndPort destination;
     private final Listener listener;
     private final Channel channel;
@@ -62,6 +63,7 @@ public final class SinkConnection {
 
     private SinkConnection(RuntimeContext context, HostAndPort destination, TlsConnector tls, int connectTimeoutMs,
                            Supplier<List<ChannelHandler>> codec, Listener listener, boolean pacedByClient) {
+        this.context = context;
         this.destination = destination;
         this.listener = listener;
         Bootstrap bootstrap = new Bootstrap()
@@ -147,7 +149,10 @@ public final class SinkConnection {
         return destination;
     }
 
-    /** Writes the requests (retained duplicates of their bytes) and flushes once. */
+    /**
+     * Writes the requests (retained duplicates of their bytes) and flushes once: now, or when the runtime has started
+     * every chain run of the client's read ({@link RuntimeContext#deferFlush}).
+     */
     public void send(List<Message> requests) {
         if (!connected) {
             if (waiting != null) {
@@ -164,7 +169,9 @@ public final class SinkConnection {
         for (Message request : requests) {
             channel.write(request, channel.voidPromise());
         }
-        channel.flush();
+        if (!context.deferFlush(channel)) {
+            channel.flush();
+        }
     }
 
     /**

@@ -37,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * and ends the connection cleanly (a final flush run, error answers after a failure).
  *
  * <p>Requests are pipelined: a new batch runs as soon as it arrives, while earlier runs may still wait for their
- * backend. For in-order protocols the responses of run N are written only after those of run N-1; for out-of-order
- * protocols (Cassandra) each run's responses are written as soon as they are complete, so one slow query does not hold
- * back the answers to later ones. When too many runs
+ * backend. For in-order protocols the requests of one read make one run, and the responses of run N are written only
+ * after those of run N-1. For out-of-order protocols (Cassandra) every request is a run of its own, written as soon as
+ * it is answered, so one slow query holds back neither the answers to later ones nor those to the queries that came
+ * in the same read (a driver multiplexes hundreds of them on one connection). Either way the backend connections
+ * are flushed once per read, not once per run ({@link #deferFlush}). When too many runs
  * are outstanding or the client is not reading its responses, the connection stops reading (backpressure).
  *
  * <p>Confined to the channel's event loop.
@@ -47,9 +49,18 @@ import org.slf4j.LoggerFactory;
 public final class ClientConnection extends ChannelInboundHandlerAdapter implements RuntimeContext {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
     private static final int MAX_RUNS_IN_FLIGHT = 256;
+    /**
+     * Out-of-order runs hold one request each; drivers keep up to 1024 (the Java driver's default) or more in flight
+     * on one connection.
+     */
+    private static final int MAX_OUT_OF_ORDER_RUNS_IN_FLIGHT = 4096;
 
     private final SourceServer source;
     private final boolean inOrder;
+    private final int maxRunsInFlight;
+    /** True while runs are being started: backend channels written meanwhile are flushed when that ends. */
+    private boolean startingRuns;
+    private final ArrayList<Channel> flushAfterRuns = new ArrayList<>(2);
     private volatile ChannelHandlerContext ctx;
     private TransformChain chain;
     private List<Message> pending = new ArrayList<>();
@@ -92,6 +103,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     ClientConnection(SourceServer source) {
         this.source = source;
         this.inOrder = source.inOrder();
+        this.maxRunsInFlight = inOrder ? MAX_RUNS_IN_FLIGHT : MAX_OUT_OF_ORDER_RUNS_IN_FLIGHT;
     }
 
     // ---- Netty events ----
@@ -122,7 +134,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (!pending.isEmpty() && !failed && !finished) {
-            startRun(false);
+            startRuns(false);
         }
     }
 
@@ -192,16 +204,54 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     // ---- chain runs ----
 
-    private void startRun(boolean flush) {
+    /**
+     * Runs the chain on the pending requests: one run for in-order protocols, one per request for out-of-order ones
+     * (an empty pending list still makes one run: forced and flush runs). Backend channels the sinks write to
+     * meanwhile are flushed once at the end.
+     */
+    private void startRuns(boolean flush) {
         List<Message> requests = pending;
         pending = new ArrayList<>();
+        boolean outermost = !startingRuns;
+        startingRuns = true;
+        try {
+            if (inOrder || requests.size() <= 1) {
+                startRun(requests, flush);
+            } else {
+                for (int i = 0; i < requests.size(); i++) {
+                    List<Message> one = new ArrayList<>(1);
+                    one.add(requests.get(i));
+                    startRun(one, flush);
+                }
+            }
+        } finally {
+            if (outermost) {
+                startingRuns = false;
+                flushBackends();
+            }
+        }
+        updateBackpressure();
+    }
+
+    private void startRun(List<Message> requests, boolean flush) {
+        if (failed || finished) {
+            // an earlier run of the same read failed the connection synchronously, and closed it
+            releaseAll(requests);
+            return;
+        }
         ChainState state = chain.newRun(new ArrayList<>(requests), ctx.channel().localAddress(), flush);
         Run run = new Run(requests, state);
         runs.add(run);
         // The run is its own completion callback: called at once for a synchronous chain, else when the backend
         // answers (see TransformChain#run(ChainState, BiConsumer) for why this is not a whenComplete).
         chain.run(state, run);
-        updateBackpressure();
+    }
+
+    private void flushBackends() {
+        for (int i = 0; i < flushAfterRuns.size(); i++) {
+            flushAfterRuns.get(i).flush();
+        }
+        flushAfterRuns.clear();
     }
 
     private void complete(Run run, List<Message> responses, Throwable failure) {
@@ -357,7 +407,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private void updateBackpressure() {
         Channel channel = ctx.channel();
         boolean shouldRead = !finished && !failed && drained == null
-                && runs.size() < MAX_RUNS_IN_FLIGHT && channel.isWritable();
+                && runs.size() < maxRunsInFlight && channel.isWritable();
         if (channel.config().isAutoRead() != shouldRead) {
             channel.config().setAutoRead(shouldRead);
         }
@@ -407,13 +457,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         drained = done;
         updateBackpressure();
         if (!pending.isEmpty() && !failed) {
-            startRun(false);
+            startRuns(false);
         }
         if (runs.isEmpty()) {
             finishDraining();
         } else if (!failed) {
             // transforms that hold requests back until a flush (Coalesce) would keep their runs outstanding forever
-            startRun(true);
+            startRuns(true);
         }
     }
 
@@ -480,6 +530,17 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     @Override
+    public boolean deferFlush(Channel backend) {
+        if (!startingRuns) {
+            return false;
+        }
+        if (!flushAfterRuns.contains(backend)) {
+            flushAfterRuns.add(backend);
+        }
+        return true;
+    }
+
+    @Override
     public void readPacedByClient(Channel backend) {
         if (pacedBackends == null) {
             pacedBackends = new ArrayList<>(2);
@@ -505,7 +566,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         ctx.executor().execute(() -> {
             forceRunQueued = false;
             if (!finished && !failed) {
-                startRun(false);
+                startRuns(false);
             }
         });
     }
