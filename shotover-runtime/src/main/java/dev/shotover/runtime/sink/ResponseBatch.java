@@ -35,8 +35,15 @@ public final class ResponseBatch {
         return done;
     }
 
-    /** Stores the response to the request at {@code index}; the batch completes with the last one. */
+    /**
+     * Stores the response to the request at {@code index}; the batch completes with the last one. After
+     * {@link #fail} nobody will read it, so it is released here.
+     */
     public void put(int index, Message response) {
+        if (done.isDone()) {
+            response.release();
+            return;
+        }
         responses[index] = response;
         if (--missing == 0) {
             done.complete(before == null ? Arrays.asList(responses) : interleaved());
@@ -49,6 +56,10 @@ public final class ResponseBatch {
      */
     @SuppressWarnings("unchecked")
     public void putUnsolicited(int index, Message unsolicited) {
+        if (done.isDone()) {
+            unsolicited.release();
+            return;
+        }
         if (before == null) {
             before = new List[responses.length];
         }
