@@ -15,6 +15,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One backend connection of {@code ValkeySinkShared}, shared by the client connections of one event loop. Requests of
@@ -39,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>Confined to its event loop; no locks.
  */
 final class ValkeySinkSharedConnection {
+    private static final Logger log = LoggerFactory.getLogger(ValkeySinkSharedConnection.class);
 
     /** The wire: a backend connection that writes a list of requests with one flush. */
     interface Link {
@@ -88,6 +91,11 @@ final class ValkeySinkSharedConnection {
     /** The listener of the current link; callbacks of an older, failed link are ignored. */
     private Listener current;
     private long writes;
+    /**
+     * Whether the failure of the connection would be the first since one worked: only that one is logged at WARN, so
+     * that a backend that stays down (every request tries to connect again) does not flood the log.
+     */
+    private boolean warnOnFailure = true;
     /** The error text of the last failure. */
     private String lastFailure = "ERR Shotover " + ValkeySinkSharedCommands.SINK + ": not connected";
     private long requestsWritten;
@@ -181,6 +189,7 @@ final class ValkeySinkSharedConnection {
                 return;
             }
             readTimeout.progress();
+            warnOnFailure = true;
             entry.copy.release();
             if (entry.batch == null) {
                 authenticated(reply);
@@ -229,6 +238,15 @@ final class ValkeySinkSharedConnection {
         fifo = new ArrayDeque<>();
         String text = errorText(cause);
         lastFailure = text;
+        if (warnOnFailure) {
+            warnOnFailure = false;
+            log.warn("{}: the shared connection to {} failed; its {} outstanding requests are answered with: {}"
+                    + " (further failures before the next reply are logged at DEBUG)",
+                    ValkeySinkSharedCommands.SINK, destination, failed.size(), text);
+        } else {
+            log.debug("{}: the shared connection to {} failed; its {} outstanding requests are answered with: {}",
+                    ValkeySinkSharedCommands.SINK, destination, failed.size(), text);
+        }
         for (Entry entry = failed.poll(); entry != null; entry = failed.poll()) {
             entry.copy.release();
             if (entry.batch != null) {
@@ -258,6 +276,7 @@ final class ValkeySinkSharedConnection {
     /** Closes the connection (the proxy is shutting down); outstanding requests get an error reply. */
     void close() {
         if (link != null || !fifo.isEmpty()) {
+            warnOnFailure = false;
             fail(new IOException("Shotover is shutting down"));
         }
     }
