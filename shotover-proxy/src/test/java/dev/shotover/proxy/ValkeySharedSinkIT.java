@@ -7,6 +7,8 @@ import dev.shotover.runtime.ShotoverProxy;
 import dev.shotover.testsupport.FreePort;
 import dev.shotover.testsupport.LogCapture;
 import dev.shotover.testsupport.RedisServer;
+import dev.shotover.testsupport.TestCertificates;
+import dev.shotover.testsupport.TlsRedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
@@ -67,7 +69,8 @@ class ValkeySharedSinkIT {
             redis.close();
         }
         // the tests that stop, hang or misconfigure the backend make the sink warn, once per failed connection
-        logs.assertNoUnexpectedWarnOrError("ValkeySinkShared: the shared connection to 127.0.0.1:");
+        logs.assertNoUnexpectedWarnOrError("ValkeySinkShared: the shared connection to 127.0.0.1:",
+                "TLS handshake with client");
     }
 
     static String topology(int redisPort, String extraFields) {
@@ -345,6 +348,31 @@ class ValkeySharedSinkIT {
                             + secured.port() + " failed: WRONGPASS");
         } finally {
             secured.close();
+        }
+    }
+
+    @Test
+    void tlsToTheBackendAndAFailedHandshakeAnsweredWithoutClosingTheClient() {
+        TestCertificates certs = TestCertificates.generate();
+        try (TlsRedisServer tls = TlsRedisServer.start(certs, false);
+             TlsRedisServer mtls = TlsRedisServer.start(certs, true)) {
+            String trust = "tls:\n  certificate_authority_path: \"" + certs.caCertificate() + "\"";
+            try (ShotoverProxy good = ShotoverProxy.builder()
+                         .topologyYaml(topology(tls.tlsPort(), trust)).start();
+                 ShotoverProxy refused = ShotoverProxy.builder()
+                         .topologyYaml(topology(mtls.tlsPort(), trust)).start();
+                 Jedis overTls = jedis(good.address("valkey"));
+                 Jedis withoutCertificate = jedis(refused.address("valkey"))) {
+                assertThat(overTls.set("tls", "yes")).isEqualTo("OK");
+                assertThat(overTls.get("tls")).isEqualTo("yes");
+                assertThatThrownBy(withoutCertificate::ping).isInstanceOf(JedisDataException.class)
+                        .hasMessage("ERR Shotover ValkeySinkShared: Failed to connect to destination "
+                                + mtls.tlsAddress() + ": TLS handshake failed: Received fatal alert:"
+                                + " certificate_required");
+                // still connected: the next request tries again, and fails the same way
+                assertThatThrownBy(withoutCertificate::ping).isInstanceOf(JedisDataException.class)
+                        .hasMessageContaining("certificate_required");
+            }
         }
     }
 
