@@ -168,7 +168,8 @@ start_forwarder() {
   wait_until 10 "$FORWARDER_PID" forwarder sh -c "redis-cli -p $FORWARDER_PORT set bench:ready 1 | grep -q OK"
 }
 
-# write_proxy_files <name> <port> <connection limit>: the topology (one Valkey source, one ValkeySinkSingle to
+# write_proxy_files <name> <port> <connection limit>: the topology (one Valkey source, one ValkeySinkSingle, or the
+# sink named by the environment variable PROXY_SINK, e.g. ValkeySinkShared, to
 # REDIS_PORT) and config of a proxy, in WORK.
 write_proxy_files() {
   local name=$1 port=$2 limit=$3
@@ -180,7 +181,7 @@ sources:
       listen_addr: "127.0.0.1:$port"
       connection_limit: $limit
       chain:
-        - ValkeySinkSingle:
+        - ${PROXY_SINK:-ValkeySinkSingle}:
             remote_address: "127.0.0.1:$REDIS_PORT"
             connect_timeout_ms: 3000
 EOF

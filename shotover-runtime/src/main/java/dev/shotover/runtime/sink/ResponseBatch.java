@@ -38,7 +38,10 @@ public final class ResponseBatch {
         return done;
     }
 
-    /** Stores the response to the request at {@code index}; the batch completes with the last one. */
+    /**
+     * Stores the response to the request at {@code index}; the batch completes with the last one. After
+     * {@link #fail} nobody will read it, so it is released here.
+     */
     public void put(int index, Message response) {
         if (store(index, response)) {
             complete();

@@ -52,7 +52,8 @@ public final class SinkConnection {
     /** Name of the {@link SslHandler} in a TLS backend connection's pipeline. */
     public static final String TLS_HANDLER_NAME = "tls";
 
-    private final RuntimeContext context;
+    /** The client this connection serves alone, which may flush it ({@link #writeAll}); null when shared. */
+    private final RuntimeContext client;
     private final HostAndPort destination;
     private final Listener listener;
     private final Channel channel;
@@ -62,8 +63,8 @@ public final class SinkConnection {
     private boolean reported;
 
     private SinkConnection(RuntimeContext context, HostAndPort destination, TlsConnector tls, int connectTimeoutMs,
-                           Supplier<List<ChannelHandler>> codec, Listener listener, boolean pacedByClient) {
-        this.context = context;
+                           Supplier<List<ChannelHandler>> codec, Listener listener, boolean servesOneClient) {
+        this.client = servesOneClient ? context : null;
         this.destination = destination;
         this.listener = listener;
         Bootstrap bootstrap = new Bootstrap()
@@ -92,9 +93,9 @@ public final class SinkConnection {
                 });
         ChannelFuture connect = bootstrap.connect(destination.unresolved());
         this.channel = connect.channel();
-        if (pacedByClient) {
+        if (client != null) {
             // the connection serves this one client: a client that stops reading stops it reading too
-            context.readPacedByClient(channel);
+            client.readPacedByClient(channel);
         }
         connect.addListener(f -> {
             if (f.isSuccess()) {
@@ -137,7 +138,8 @@ public final class SinkConnection {
 
     /**
      * Like {@link #open(RuntimeContext, HostAndPort, TlsConnector, int, Supplier, Listener)}, for a connection that
-     * serves several clients of the event loop: it is not paced by the client whose context opens it.
+     * serves several clients of the event loop: it is neither paced nor flushed by the client whose context opens it,
+     * and keeps no reference to it.
      */
     public static SinkConnection openShared(RuntimeContext context, HostAndPort destination, TlsConnector tls,
                                             int connectTimeoutMs, Supplier<List<ChannelHandler>> codec,
@@ -169,7 +171,7 @@ public final class SinkConnection {
         for (Message request : requests) {
             channel.write(request, channel.voidPromise());
         }
-        if (!context.deferFlush(channel)) {
+        if (client == null || !client.deferFlush(channel)) {
             channel.flush();
         }
     }
