@@ -141,8 +141,11 @@ public final class RespPeek {
         return ((long) from << 32) | length;
     }
 
-    /** A non-negative decimal in {@code [from, to)}, or -1 when it is not one (or too large to matter). */
-    private static int parseCount(ByteBuf raw, int from, int to) {
+    /**
+     * {@return the non-negative decimal in {@code [from, to)} of {@code raw} (a RESP count or length), or -1 when it
+     * is not one (or too large to matter)}
+     */
+    public static int parseCount(ByteBuf raw, int from, int to) {
         if (from == to || to - from > 9) {
             return -1;
         }
@@ -157,7 +160,8 @@ public final class RespPeek {
         return value;
     }
 
-    private static boolean equalsIgnoreAsciiCase(ByteBuf raw, int from, byte[] upper) {
+    /** {@return true when the bytes of {@code raw} at {@code from} are {@code upper}, ignoring ASCII case} */
+    public static boolean equalsIgnoreAsciiCase(ByteBuf raw, int from, byte[] upper) {
         for (int i = 0; i < upper.length; i++) {
             byte b = raw.getByte(from + i);
             if (b >= 'a' && b <= 'z') {

@@ -2,6 +2,7 @@ package dev.shotover.transforms.valkey;
 
 import dev.shotover.api.Message;
 import dev.shotover.api.valkey.ValkeyFrame;
+import dev.shotover.protocols.valkey.RespPeek;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -138,7 +139,7 @@ final class ValkeySinkSharedCommands {
             return MALFORMED;
         }
         int lineEnd = raw.indexOf(at + 1, end, (byte) '\r');
-        int count = lineEnd < 0 ? -1 : parseLength(raw, at + 1, lineEnd);
+        int count = lineEnd < 0 ? -1 : RespPeek.parseCount(raw, at + 1, lineEnd);
         if (count < 1) {
             return MALFORMED;
         }
@@ -150,7 +151,7 @@ final class ValkeySinkSharedCommands {
                 return MALFORMED;
             }
             lineEnd = raw.indexOf(at + 1, end, (byte) '\r');
-            int length = lineEnd < 0 ? -1 : parseLength(raw, at + 1, lineEnd);
+            int length = lineEnd < 0 ? -1 : RespPeek.parseCount(raw, at + 1, lineEnd);
             if (length < 0) {
                 return MALFORMED;
             }
@@ -167,7 +168,7 @@ final class ValkeySinkSharedCommands {
             return FORWARD;
         }
         for (int candidate : BY_LENGTH[nameLength]) {
-            if (equalsIgnoreAsciiCase(raw, nameFrom, NAME_BYTES[candidate])) {
+            if (RespPeek.equalsIgnoreAsciiCase(raw, nameFrom, NAME_BYTES[candidate])) {
                 return candidate;
             }
         }
@@ -186,35 +187,6 @@ final class ValkeySinkSharedCommands {
         String name = ((ValkeyFrame.BulkString) array.elements().get(0)).asString().toUpperCase(Locale.ROOT);
         int index = NAMES.indexOf(name);
         return index < 0 ? FORWARD : index;
-    }
-
-    /** A non-negative decimal in {@code [from, to)}, or -1. */
-    private static int parseLength(ByteBuf raw, int from, int to) {
-        if (from == to || to - from > 9) {
-            return -1;
-        }
-        int value = 0;
-        for (int i = from; i < to; i++) {
-            byte b = raw.getByte(i);
-            if (b < '0' || b > '9') {
-                return -1;
-            }
-            value = value * 10 + (b - '0');
-        }
-        return value;
-    }
-
-    private static boolean equalsIgnoreAsciiCase(ByteBuf raw, int from, byte[] upper) {
-        for (int i = 0; i < upper.length; i++) {
-            byte b = raw.getByte(from + i);
-            if (b >= 'a' && b <= 'z') {
-                b -= 'a' - 'A';
-            }
-            if (b != upper[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
