@@ -34,6 +34,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * rather than a proxy failure. A mechanism whose tokens cannot be counted ({@code GSSAPI}) fails the connection when
  * its first token arrives.
  *
+ * <p>A message that spans several reads is gathered by {@link LargeFrameCumulator}: without copying when it is
+ * large, so a message may be a slice of a composite of read buffers.
+ *
  * <p>A size prefix below the shortest header or above the maximum frame size, or a response nobody is waiting for,
  * raises a {@link KafkaDecodeException} (wrapped by Netty in a {@link io.netty.handler.codec.DecoderException}):
  * the stream cannot be resynchronised, so the connection should be closed. The error is raised once; later bytes
@@ -67,6 +70,7 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
         }
         this.tracker = tracker;
         this.maxFrameSize = maxFrameSize;
+        setCumulator(LargeFrameCumulator.INSTANCE);
         this.minFrameSize = (tracker == null ? KafkaMessages.MIN_REQUEST_LENGTH : KafkaMessages.MIN_RESPONSE_LENGTH)
                 - KafkaMessages.SIZE_PREFIX_LENGTH;
     }

@@ -184,6 +184,48 @@ class KafkaCodecChannelTest {
                 .hasMessageContaining("invalid size prefix -5: a Kafka request is at least 8 bytes");
     }
 
+    @Test
+    void largeMessagesSpanningManyReadsAreGatheredWithoutCopying() {
+        EmbeddedChannel source = channel(KafkaCodecs.source());
+        ByteBuf large = KafkaSamples.request(KafkaSamples.largeProduce(40, 10_000), (short) 11, 1);
+        ByteBuf small = KafkaSamples.request(new MetadataRequestData(), (short) 12, 2);
+        ByteBuf larger = KafkaSamples.request(KafkaSamples.largeProduce(70, 10_000), (short) 11, 3);
+        ByteBuf last = KafkaSamples.request(new ApiVersionsRequestData(), (short) 4, 4);
+        List<byte[]> expected = List.of(bytes(large), bytes(small), bytes(larger), bytes(last));
+        ByteBuf all = Unpooled.wrappedBuffer(large, small, larger, last);
+        byte[] wire = bytes(all);
+        all.release();
+        assertThat(expected.get(0).length).isGreaterThan(LargeFrameCumulator.COMPOSITE_THRESHOLD * 10);
+
+        // socket-sized reads whose boundaries fall anywhere, small messages included
+        int readSize = 7_001;
+        List<ByteBuf> reads = new ArrayList<>();
+        for (int offset = 0; offset < wire.length; offset += readSize) {
+            ByteBuf read = Unpooled.directBuffer(readSize).writeBytes(wire, offset,
+                    Math.min(readSize, wire.length - offset));
+            reads.add(read.retain());
+            source.writeInbound(read);
+        }
+        List<Message> requests = read(source);
+        assertThat(requests).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(bytes(requests.get(i).rawBytes())).as("message %d", i).isEqualTo(expected.get(i));
+        }
+        assertThat(KafkaMessages.requestCorrelationId(requests.get(2))).isEqualTo(3);
+
+        // the messages are the received memory itself: a change to a read shows through in both large ones
+        int inFirst = 10 * readSize + 5;
+        int inThird = expected.get(0).length + expected.get(1).length + 20 * readSize;
+        for (int at : new int[] {inFirst, inThird}) {
+            ByteBuf read = reads.get(at / readSize);
+            read.setByte(at % readSize, ~wire[at]);
+        }
+        assertThat(requests.get(0).rawBytes().getByte(inFirst)).isEqualTo((byte) ~wire[inFirst]);
+        int startOfThird = expected.get(0).length + expected.get(1).length;
+        assertThat(requests.get(2).rawBytes().getByte(inThird - startOfThird)).isEqualTo((byte) ~wire[inThird]);
+        reads.forEach(ByteBuf::release);
+    }
+
     private Message request(org.apache.kafka.common.protocol.ApiMessage body, short version, int correlationId) {
         return Message.fromRaw(dev.shotover.api.Protocol.KAFKA, KafkaSamples.request(body, version, correlationId),
                 KafkaFrameParsers.REQUEST, System.nanoTime());
