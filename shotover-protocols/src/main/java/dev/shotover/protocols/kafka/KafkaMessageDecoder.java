@@ -51,10 +51,19 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
     /** Kafka clients accept responses of any size; the limit is what a buffer can hold. */
     public static final int DEFAULT_MAX_RESPONSE_SIZE = Integer.MAX_VALUE - KafkaMessages.SIZE_PREFIX_LENGTH;
 
+    /**
+     * Fetch responses at least this long are reported in parts while they arrive, when streaming was asked for:
+     * below it, waiting for the whole response costs less than a write per part.
+     */
+    public static final int STREAMED_FETCH_MIN_LENGTH = 128 * 1024;
+
     private final KafkaRequestTracker tracker;
     private final int maxFrameSize;
     private final int minFrameSize;
+    private final boolean streamLargeFetches;
     private boolean failed;
+    /** Bytes of the incomplete response at the cumulation's start already reported in a part; 0 before the first. */
+    private int reportedOfIncomplete;
 
     // client side only: the legacy SASL flow in progress
     /** Tokens the client still sends in the legacy flow; 0 outside it, {@link LegacySaslMechanisms#UNKNOWN}. */
@@ -63,13 +72,14 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
     /** An OAUTHBEARER flow just ended: the client may acknowledge an error challenge with a 1-byte token. */
     private boolean errorAcknowledgementMayFollow;
 
-    private KafkaMessageDecoder(KafkaRequestTracker tracker, int maxFrameSize) {
+    private KafkaMessageDecoder(KafkaRequestTracker tracker, int maxFrameSize, boolean streamLargeFetches) {
         if (maxFrameSize < 1 || maxFrameSize > DEFAULT_MAX_RESPONSE_SIZE) {
             throw new IllegalArgumentException("maxFrameSize must be 1.." + DEFAULT_MAX_RESPONSE_SIZE + ", was "
                     + maxFrameSize);
         }
         this.tracker = tracker;
         this.maxFrameSize = maxFrameSize;
+        this.streamLargeFetches = streamLargeFetches;
         setCumulator(LargeFrameCumulator.INSTANCE);
         this.minFrameSize = (tracker == null ? KafkaMessages.MIN_REQUEST_LENGTH : KafkaMessages.MIN_RESPONSE_LENGTH)
                 - KafkaMessages.SIZE_PREFIX_LENGTH;
@@ -77,15 +87,24 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
 
     /** Decodes requests from clients; {@code maxFrameSize} counts the bytes after the size prefix. */
     public static KafkaMessageDecoder forRequests(int maxFrameSize) {
-        return new KafkaMessageDecoder(null, maxFrameSize);
+        return new KafkaMessageDecoder(null, maxFrameSize, false);
     }
 
     /** Decodes responses from a broker to the requests recorded in {@code tracker}. */
     public static KafkaMessageDecoder forResponses(KafkaRequestTracker tracker, int maxFrameSize) {
+        return forResponses(tracker, maxFrameSize, false);
+    }
+
+    /**
+     * Decodes responses; with {@code streamLargeFetches} a Fetch response of at least
+     * {@link #STREAMED_FETCH_MIN_LENGTH} bytes is also reported in {@link KafkaResponsePart}s while it arrives.
+     */
+    public static KafkaMessageDecoder forResponses(KafkaRequestTracker tracker, int maxFrameSize,
+                                                   boolean streamLargeFetches) {
         if (tracker == null) {
             throw new IllegalArgumentException("a response decoder needs the tracker of its channel's requests");
         }
-        return new KafkaMessageDecoder(tracker, maxFrameSize);
+        return new KafkaMessageDecoder(tracker, maxFrameSize, streamLargeFetches);
     }
 
     @Override
@@ -127,12 +146,49 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
             parser = KafkaFrameParsers.response(request.apiKey(), request.apiVersion());
         }
         ByteBuf raw = in.readRetainedSlice(KafkaMessages.SIZE_PREFIX_LENGTH + size);
+        reportedOfIncomplete = 0;
         Message message = Message.fromRaw(Protocol.KAFKA, raw, parser, System.nanoTime());
         if (tracker == null) {
             errorAcknowledgementMayFollow = false;
             startLegacySaslIfHandshakeV0(message);
         }
         out.add(message);
+    }
+
+    /**
+     * After the reads of one event were decoded: if a large Fetch response is still incomplete, report what arrived
+     * of it so far. Once per read event rather than per read, so a 3 MB response read 64 KB at a time makes a few
+     * parts, not fifty.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (streamLargeFetches && !failed) {
+            reportIncompleteFetch(ctx);
+        }
+        super.channelReadComplete(ctx);
+    }
+
+    private void reportIncompleteFetch(ChannelHandlerContext ctx) {
+        ByteBuf in = internalBuffer();
+        int received = in.readableBytes();
+        if (received < KafkaMessages.MIN_RESPONSE_LENGTH || received <= reportedOfIncomplete) {
+            return;
+        }
+        int length = KafkaMessages.SIZE_PREFIX_LENGTH + in.getInt(in.readerIndex());
+        if (length < STREAMED_FETCH_MIN_LENGTH || received >= length) {
+            return;
+        }
+        int correlationId = in.getInt(in.readerIndex() + KafkaMessages.SIZE_PREFIX_LENGTH);
+        KafkaRequestTracker.Pending next = tracker.peek();
+        // anything else (a mismatch included, which fails the connection once complete) waits to be whole
+        if (next == null || next.saslToken() || next.apiKey() != ApiKeys.FETCH.id
+                || next.correlationId() != correlationId) {
+            return;
+        }
+        boolean first = reportedOfIncomplete == 0;
+        reportedOfIncomplete = received;
+        ctx.fireChannelRead(new KafkaResponsePart(correlationId, length, first,
+                in.retainedSlice(in.readerIndex(), received)));
     }
 
     /**
