@@ -56,6 +56,11 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
      * below it, waiting for the whole response costs less than a write per part.
      */
     public static final int STREAMED_FETCH_MIN_LENGTH = 128 * 1024;
+    /**
+     * Within one read event (up to 16 reads of 64 KB), a part is reported as soon as this much more arrived, so the
+     * client gets the first bytes after 4 reads rather than 16; the rest of the event's bytes follow at its end.
+     */
+    static final int STREAMED_PART_MIN_BYTES = 256 * 1024;
 
     private final KafkaRequestTracker tracker;
     private final int maxFrameSize;
@@ -127,6 +132,10 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
                             + size + " bytes exceeds the maximum frame size of " + maxFrameSize + " bytes"), in);
         }
         if (in.readableBytes() < KafkaMessages.SIZE_PREFIX_LENGTH + size) {
+            if (streamLargeFetches && !saslToken) {
+                // mid-event: only when enough arrived to be worth a write of its own
+                reportIncompleteFetch(ctx, in, STREAMED_PART_MIN_BYTES);
+            }
             return;
         }
         if (saslToken) {
@@ -157,21 +166,25 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
 
     /**
      * After the reads of one event were decoded: if a large Fetch response is still incomplete, report what arrived
-     * of it so far. Once per read event rather than per read, so a 3 MB response read 64 KB at a time makes a few
-     * parts, not fifty.
+     * of it so far. At most once per {@link #STREAMED_PART_MIN_BYTES} and per read event rather than per read, so a
+     * 3 MB response read 64 KB at a time makes about a dozen parts, not fifty.
      */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         if (streamLargeFetches && !failed) {
-            reportIncompleteFetch(ctx);
+            reportIncompleteFetch(ctx, internalBuffer(), 1);
         }
         super.channelReadComplete(ctx);
     }
 
-    private void reportIncompleteFetch(ChannelHandlerContext ctx) {
-        ByteBuf in = internalBuffer();
+    /**
+     * Reports the incomplete Fetch response at the start of {@code in} if at least {@code minNewBytes} arrived since
+     * the last report. Fired straight to the next handler: whatever was decoded before it has been passed on already
+     * (ByteToMessageDecoder hands on its output before each call to decode).
+     */
+    private void reportIncompleteFetch(ChannelHandlerContext ctx, ByteBuf in, int minNewBytes) {
         int received = in.readableBytes();
-        if (received < KafkaMessages.MIN_RESPONSE_LENGTH || received <= reportedOfIncomplete) {
+        if (received < KafkaMessages.MIN_RESPONSE_LENGTH || received - reportedOfIncomplete < minNewBytes) {
             return;
         }
         int length = KafkaMessages.SIZE_PREFIX_LENGTH + in.getInt(in.readerIndex());

@@ -276,6 +276,32 @@ class KafkaCodecChannelTest {
     }
 
     @Test
+    void withinOneReadEventAPartIsReportedEachTimeEnoughArrivedAndTheRestAtTheEnd() {
+        EmbeddedChannel sink = channel(KafkaCodecs.sink(true));
+        sink.writeOutbound(track(request(new FetchRequestData(), (short) 17, 5)));
+        ByteBuf written = sink.readOutbound();
+        written.release();
+        byte[] fetch = bytes(largeFetchResponse(5));
+        // one event of ten 64 KB reads: parts after 256 KB and 512 KB (mid-event), then 640 KB at its end
+        int read = 64 * 1024;
+        Object[] reads = new Object[10];
+        for (int i = 0; i < reads.length; i++) {
+            reads[i] = Unpooled.wrappedBuffer(fetch, i * read, read);
+        }
+        sink.writeInbound(reads);
+        List<Integer> reported = new ArrayList<>();
+        Object next;
+        while ((next = sink.readInbound()) != null) {
+            KafkaResponsePart part = (KafkaResponsePart) next;
+            reported.add(part.received().readableBytes());
+            part.received().release();
+        }
+        assertThat(reported).containsExactly(4 * read, 8 * read, 10 * read);
+        sink.writeInbound(Unpooled.wrappedBuffer(fetch, 10 * read, fetch.length - 10 * read));
+        assertThat(bytes(read(sink).get(0).rawBytes())).isEqualTo(fetch);
+    }
+
+    @Test
     void withoutStreamingOrForOtherApisNoPartsAreReported() {
         EmbeddedChannel plain = channel(KafkaCodecs.sink());
         plain.writeOutbound(track(request(new FetchRequestData(), (short) 17, 5)));
