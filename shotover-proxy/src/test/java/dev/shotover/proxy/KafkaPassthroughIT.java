@@ -123,6 +123,12 @@ class KafkaPassthroughIT {
                                 - KafkaSinkSingle:
                                     destination_port: %1$d
                           - Kafka:
+                              name: "kafka-bare"
+                              listen_addr: "127.0.0.1:0"
+                              chain:
+                                - KafkaSinkSingle:
+                                    destination_port: %1$d
+                          - Kafka:
                               name: "kafka-encode"
                               listen_addr: "127.0.0.1:0"
                               chain:
@@ -232,6 +238,41 @@ class KafkaPassthroughIT {
                     .containsExactlyInAnyOrder(0, 1, 2);
             assertThat(records.stream().map(ConsumerRecord::value).collect(Collectors.toSet())).hasSize(30);
         }
+    }
+
+    /**
+     * A chain that is the sink alone writes large Fetch responses on while they arrive (cut-through); what the
+     * consumer reads must still be exactly what was produced.
+     */
+    @Test
+    void largeFetchesThroughABareSinkArriveByteForByte() throws Exception {
+        createTopics(admin, List.of(topic("large-fetches", 3, 1)));
+        String bare = address("kafka-bare");
+        int count = 600;
+        try (KafkaProducer<String, String> producer = producer(bare, Map.of("batch.size", 262_144, "linger.ms", 20))) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>("large-fetches", i % 3, "k" + i, largeValue(i)));
+            }
+            producer.flush();
+        }
+        // 6 MB in responses of up to 1 MB per partition: well above the size from which they are streamed
+        try (KafkaConsumer<String, String> consumer = consumer(bare, null, Map.of())) {
+            consumer.assign(List.of(new TopicPartition("large-fetches", 0), new TopicPartition("large-fetches", 1),
+                    new TopicPartition("large-fetches", 2)));
+            List<ConsumerRecord<String, String>> records = pollExactly(consumer, count);
+            assertThat(records).allSatisfy(record ->
+                    assertThat(record.value()).isEqualTo(largeValue(Integer.parseInt(record.key().substring(1)))));
+            assertThat(records.stream().map(ConsumerRecord::key).collect(Collectors.toSet())).hasSize(count);
+        }
+    }
+
+    /** 10,000 characters that differ from one record to the next. */
+    private static String largeValue(int i) {
+        StringBuilder value = new StringBuilder(10_000);
+        while (value.length() < 10_000) {
+            value.append(i).append(':').append(value.length()).append(';');
+        }
+        return value.substring(0, 10_000);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.shotover.runtime;
 
+import dev.shotover.api.MessageId;
 import dev.shotover.api.TransformContext;
 import dev.shotover.runtime.net.Transport;
 import dev.shotover.runtime.observability.ProxyMetrics;
@@ -37,6 +38,18 @@ public interface RuntimeContext extends TransformContext {
      * @return true when the runtime will flush {@code backend}; false when the caller must flush it now
      */
     boolean deferFlush(Channel backend);
+
+    /**
+     * Lets a sink write the response to {@code requestId} to the client while it is still arriving, or returns null
+     * when that is not possible now. The runtime allows it only when nothing can come between: the chain is the
+     * sink alone (no transform can look at or change the response), the protocol answers in order, the request is
+     * the first of the oldest run whose responses are not written yet, and no other response is being streamed.
+     * Worth it for large responses that pass through unchanged, whose store-and-forward would otherwise add the
+     * time to receive them to every round trip.
+     */
+    default ResponseStream streamResponse(MessageId requestId) {
+        return null;
+    }
 
     /** Narrows a context handed to a transform; every context the runtime makes is a RuntimeContext. */
     static RuntimeContext of(TransformContext context) {

@@ -24,8 +24,17 @@ public final class KafkaCodecs {
 
     /** Handlers for a channel to a broker: the encoder tells the decoder which request each response answers. */
     public static List<ChannelHandler> sink() {
+        return sink(false);
+    }
+
+    /**
+     * Handlers for a channel to a broker; with {@code streamLargeFetches} the decoder also emits
+     * {@link KafkaResponsePart}s of large Fetch responses while they arrive, which a handler after it must take.
+     */
+    public static List<ChannelHandler> sink(boolean streamLargeFetches) {
         KafkaRequestTracker tracker = new KafkaRequestTracker();
-        return List.of(KafkaMessageDecoder.forResponses(tracker, KafkaMessageDecoder.DEFAULT_MAX_RESPONSE_SIZE),
+        return List.of(KafkaMessageDecoder.forResponses(tracker, KafkaMessageDecoder.DEFAULT_MAX_RESPONSE_SIZE,
+                        streamLargeFetches),
                 KafkaMessageEncoder.forRequests(tracker));
     }
 }

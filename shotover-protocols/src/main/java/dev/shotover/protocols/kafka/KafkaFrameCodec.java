@@ -26,6 +26,7 @@ import org.apache.kafka.common.requests.ResponseHeader;
  * {@link #decodeRequest} and {@link #decodeResponse} copy the message into a private array first, because the
  * frame (its record batches in particular) outlives the network buffer. {@link #viewResponse} does not copy: its
  * frame reads the buffer's memory and is valid only while the caller holds {@code raw} unchanged.
+ * {@link #skimResponse} neither copies nor keeps the buffer, and leaves record sets out.
  * {@link #encode} returns a new buffer owned by the caller.
  *
  * <p>Tokens of the legacy SASL flow (after a SaslHandshake v0) are not Kafka messages: only the size prefix frames
@@ -75,6 +76,46 @@ public final class KafkaFrameCodec {
      */
     public static KafkaFrame.Response viewResponse(ByteBuf raw, ApiKeys apiKey, short version) {
         return response(raw, apiKey, version, false);
+    }
+
+    /**
+     * Decodes a response in place, leaving its record sets out (read as empty): for a look at the other fields of a
+     * Fetch or Produce response. Neither copies nor views the records, so it costs the same whether {@code raw} is
+     * one buffer or a composite of many reads, where {@link #viewResponse} would have to copy the whole message.
+     * The frame holds no reference to {@code raw}.
+     */
+    public static KafkaFrame.Response skimResponse(ByteBuf raw, ApiKeys apiKey, short version) {
+        if (!apiKey.isVersionSupported(version)) {
+            throw new KafkaDecodeException("unsupported " + apiKey.name + " response version " + version
+                    + " (kafka-clients knows " + apiKey.oldestVersion() + " to " + apiKey.latestVersion() + ")");
+        }
+        int length = raw.readableBytes();
+        if (length < KafkaMessages.MIN_RESPONSE_LENGTH) {
+            throw new KafkaDecodeException("a message of " + length + " bytes is shorter than its header");
+        }
+        int payloadLength = length - KafkaMessages.SIZE_PREFIX_LENGTH;
+        int declared = raw.getInt(raw.readerIndex());
+        if (declared != payloadLength) {
+            throw new KafkaDecodeException("size prefix says " + declared + " bytes but the message has "
+                    + payloadLength);
+        }
+        RecordSkippingReadable readable = new RecordSkippingReadable(
+                raw.slice(raw.readerIndex() + KafkaMessages.SIZE_PREFIX_LENGTH, payloadLength));
+        short headerVersion = apiKey.responseHeaderVersion(version);
+        ResponseHeaderData header;
+        ApiMessage body;
+        try {
+            header = new ResponseHeaderData(readable, headerVersion);
+            body = ApiMessageType.fromApiKey(apiKey.id).newResponse();
+            body.read(readable, version);
+        } catch (RuntimeException e) {
+            throw new KafkaDecodeException("invalid " + apiKey.name + " v" + version + " response: " + e.getMessage(), e);
+        }
+        if (readable.remaining() > 0) {
+            throw new KafkaDecodeException(readable.remaining() + " unexpected bytes after the " + apiKey.name + " v"
+                    + version + " response");
+        }
+        return new KafkaFrame.Response(apiKey, version, new ResponseHeader(header, headerVersion), body);
     }
 
     private static KafkaFrame.Response response(ByteBuf raw, ApiKeys apiKey, short version, boolean copy) {

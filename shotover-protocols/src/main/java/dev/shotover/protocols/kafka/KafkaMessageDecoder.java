@@ -34,6 +34,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * rather than a proxy failure. A mechanism whose tokens cannot be counted ({@code GSSAPI}) fails the connection when
  * its first token arrives.
  *
+ * <p>A message that spans several reads is gathered by {@link LargeFrameCumulator}: without copying when it is
+ * large, so a message may be a slice of a composite of read buffers.
+ *
  * <p>A size prefix below the shortest header or above the maximum frame size, or a response nobody is waiting for,
  * raises a {@link KafkaDecodeException} (wrapped by Netty in a {@link io.netty.handler.codec.DecoderException}):
  * the stream cannot be resynchronised, so the connection should be closed. The error is raised once; later bytes
@@ -48,10 +51,24 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
     /** Kafka clients accept responses of any size; the limit is what a buffer can hold. */
     public static final int DEFAULT_MAX_RESPONSE_SIZE = Integer.MAX_VALUE - KafkaMessages.SIZE_PREFIX_LENGTH;
 
+    /**
+     * Fetch responses at least this long are reported in parts while they arrive, when streaming was asked for:
+     * below it, waiting for the whole response costs less than a write per part.
+     */
+    public static final int STREAMED_FETCH_MIN_LENGTH = 128 * 1024;
+    /**
+     * Within one read event (up to 16 reads of 64 KB), a part is reported as soon as this much more arrived, so the
+     * client gets the first bytes after 4 reads rather than 16; the rest of the event's bytes follow at its end.
+     */
+    static final int STREAMED_PART_MIN_BYTES = 256 * 1024;
+
     private final KafkaRequestTracker tracker;
     private final int maxFrameSize;
     private final int minFrameSize;
+    private final boolean streamLargeFetches;
     private boolean failed;
+    /** Bytes of the incomplete response at the cumulation's start already reported in a part; 0 before the first. */
+    private int reportedOfIncomplete;
 
     // client side only: the legacy SASL flow in progress
     /** Tokens the client still sends in the legacy flow; 0 outside it, {@link LegacySaslMechanisms#UNKNOWN}. */
@@ -60,28 +77,39 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
     /** An OAUTHBEARER flow just ended: the client may acknowledge an error challenge with a 1-byte token. */
     private boolean errorAcknowledgementMayFollow;
 
-    private KafkaMessageDecoder(KafkaRequestTracker tracker, int maxFrameSize) {
+    private KafkaMessageDecoder(KafkaRequestTracker tracker, int maxFrameSize, boolean streamLargeFetches) {
         if (maxFrameSize < 1 || maxFrameSize > DEFAULT_MAX_RESPONSE_SIZE) {
             throw new IllegalArgumentException("maxFrameSize must be 1.." + DEFAULT_MAX_RESPONSE_SIZE + ", was "
                     + maxFrameSize);
         }
         this.tracker = tracker;
         this.maxFrameSize = maxFrameSize;
+        this.streamLargeFetches = streamLargeFetches;
+        setCumulator(LargeFrameCumulator.INSTANCE);
         this.minFrameSize = (tracker == null ? KafkaMessages.MIN_REQUEST_LENGTH : KafkaMessages.MIN_RESPONSE_LENGTH)
                 - KafkaMessages.SIZE_PREFIX_LENGTH;
     }
 
     /** Decodes requests from clients; {@code maxFrameSize} counts the bytes after the size prefix. */
     public static KafkaMessageDecoder forRequests(int maxFrameSize) {
-        return new KafkaMessageDecoder(null, maxFrameSize);
+        return new KafkaMessageDecoder(null, maxFrameSize, false);
     }
 
     /** Decodes responses from a broker to the requests recorded in {@code tracker}. */
     public static KafkaMessageDecoder forResponses(KafkaRequestTracker tracker, int maxFrameSize) {
+        return forResponses(tracker, maxFrameSize, false);
+    }
+
+    /**
+     * Decodes responses; with {@code streamLargeFetches} a Fetch response of at least
+     * {@link #STREAMED_FETCH_MIN_LENGTH} bytes is also reported in {@link KafkaResponsePart}s while it arrives.
+     */
+    public static KafkaMessageDecoder forResponses(KafkaRequestTracker tracker, int maxFrameSize,
+                                                   boolean streamLargeFetches) {
         if (tracker == null) {
             throw new IllegalArgumentException("a response decoder needs the tracker of its channel's requests");
         }
-        return new KafkaMessageDecoder(tracker, maxFrameSize);
+        return new KafkaMessageDecoder(tracker, maxFrameSize, streamLargeFetches);
     }
 
     @Override
@@ -104,6 +132,10 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
                             + size + " bytes exceeds the maximum frame size of " + maxFrameSize + " bytes"), in);
         }
         if (in.readableBytes() < KafkaMessages.SIZE_PREFIX_LENGTH + size) {
+            if (streamLargeFetches && !saslToken) {
+                // mid-event: only when enough arrived to be worth a write of its own
+                reportIncompleteFetch(ctx, in, STREAMED_PART_MIN_BYTES);
+            }
             return;
         }
         if (saslToken) {
@@ -123,12 +155,53 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
             parser = KafkaFrameParsers.response(request.apiKey(), request.apiVersion());
         }
         ByteBuf raw = in.readRetainedSlice(KafkaMessages.SIZE_PREFIX_LENGTH + size);
+        reportedOfIncomplete = 0;
         Message message = Message.fromRaw(Protocol.KAFKA, raw, parser, System.nanoTime());
         if (tracker == null) {
             errorAcknowledgementMayFollow = false;
             startLegacySaslIfHandshakeV0(message);
         }
         out.add(message);
+    }
+
+    /**
+     * After the reads of one event were decoded: if a large Fetch response is still incomplete, report what arrived
+     * of it so far. At most once per {@link #STREAMED_PART_MIN_BYTES} and per read event rather than per read, so a
+     * 3 MB response read 64 KB at a time makes about a dozen parts, not fifty.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (streamLargeFetches && !failed) {
+            reportIncompleteFetch(ctx, internalBuffer(), 1);
+        }
+        super.channelReadComplete(ctx);
+    }
+
+    /**
+     * Reports the incomplete Fetch response at the start of {@code in} if at least {@code minNewBytes} arrived since
+     * the last report. Fired straight to the next handler: whatever was decoded before it has been passed on already
+     * (ByteToMessageDecoder hands on its output before each call to decode).
+     */
+    private void reportIncompleteFetch(ChannelHandlerContext ctx, ByteBuf in, int minNewBytes) {
+        int received = in.readableBytes();
+        if (received < KafkaMessages.MIN_RESPONSE_LENGTH || received - reportedOfIncomplete < minNewBytes) {
+            return;
+        }
+        int length = KafkaMessages.SIZE_PREFIX_LENGTH + in.getInt(in.readerIndex());
+        if (length < STREAMED_FETCH_MIN_LENGTH || received >= length) {
+            return;
+        }
+        int correlationId = in.getInt(in.readerIndex() + KafkaMessages.SIZE_PREFIX_LENGTH);
+        KafkaRequestTracker.Pending next = tracker.peek();
+        // anything else (a mismatch included, which fails the connection once complete) waits to be whole
+        if (next == null || next.saslToken() || next.apiKey() != ApiKeys.FETCH.id
+                || next.correlationId() != correlationId) {
+            return;
+        }
+        boolean first = reportedOfIncomplete == 0;
+        reportedOfIncomplete = received;
+        ctx.fireChannelRead(new KafkaResponsePart(correlationId, length, first,
+                in.retainedSlice(in.readerIndex(), received)));
     }
 
     /**

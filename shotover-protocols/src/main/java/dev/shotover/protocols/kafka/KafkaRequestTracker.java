@@ -39,6 +39,11 @@ public final class KafkaRequestTracker {
         pending.add(SASL_TOKEN);
     }
 
+    /** The oldest request waiting, without removing it; null when none waits. */
+    Pending peek() {
+        return pending.peek();
+    }
+
     /** Whether the oldest request waiting is a legacy SASL token (false when none waits). */
     boolean nextIsSaslToken() {
         Pending oldest = pending.peek();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.message.ApiMessageType;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -205,6 +206,79 @@ class KafkaFrameCodecTest {
             assertThat(wire.readerIndex()).isZero();
         } finally {
             wire.release();
+        }
+    }
+
+    @Test
+    void skimmingReadsEveryResponseOfEveryVersionLikeADecode() {
+        int checked = 0;
+        for (ApiKeys key : ApiKeys.values()) {
+            if (!key.hasValidVersion()) {
+                continue;
+            }
+            for (short v = key.oldestVersion(); v <= key.latestVersion(); v++) {
+                ApiMessage response = ApiMessageType.fromApiKey(key.id).newResponse();
+                if (key == ApiKeys.METADATA && key.responseHeaderVersion(v) >= 1) {
+                    // strings, arrays and an unknown tagged field (flexible versions only)
+                    response = KafkaSamples.metadata(9092, 9093);
+                }
+                ByteBuf wire = KafkaSamples.response(response, v, 7);
+                try {
+                    KafkaFrame.Response decoded = KafkaFrameCodec.decodeResponse(wire, key, v);
+                    KafkaFrame.Response skimmed = KafkaFrameCodec.skimResponse(wire, key, v);
+                    assertThat(skimmed.body()).as("%s v%d", key, v).isEqualTo(decoded.body());
+                    assertThat(skimmed.header().correlationId()).isEqualTo(7);
+                    assertThat(wire.readerIndex()).isZero();
+                    checked++;
+                } finally {
+                    wire.release();
+                }
+            }
+        }
+        assertThat(checked).as("response versions checked").isGreaterThan(250);
+    }
+
+    @Test
+    void skimmingAFetchResponseSpreadOverManyBuffersSkipsItsRecordsAndReadsTheRest() {
+        FetchResponseData fetch = new FetchResponseData().setThrottleTimeMs(3).setSessionId(12);
+        FetchResponseData.FetchableTopicResponse topic = new FetchResponseData.FetchableTopicResponse()
+                .setTopicId(org.apache.kafka.common.Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAQ"));
+        for (int p = 0; p < 3; p++) {
+            topic.partitions().add(new FetchResponseData.PartitionData().setPartitionIndex(p).setHighWatermark(100 + p)
+                    .setRecords(MemoryRecords.withRecords(org.apache.kafka.common.compress.Compression.NONE,
+                            KafkaSamples.values(20, 5_000))));
+        }
+        fetch.responses().add(topic);
+        fetch.nodeEndpoints().add(new FetchResponseData.NodeEndpoint().setNodeId(2).setHost("127.0.0.2").setPort(9092));
+        ByteBuf contiguous = KafkaSamples.response(fetch, (short) 17, 5);
+        // as the decoder gathers a large message: a composite of read-sized pieces
+        List<ByteBuf> pieces = new ArrayList<>();
+        for (int at = 0; at < contiguous.readableBytes(); at += 4_099) {
+            pieces.add(contiguous.retainedSlice(at, Math.min(4_099, contiguous.readableBytes() - at)));
+        }
+        ByteBuf wire = Unpooled.wrappedBuffer(pieces.toArray(ByteBuf[]::new));
+        try {
+            assertThat(wire.nioBufferCount()).isGreaterThan(1);
+            FetchResponseData skimmed = KafkaFrameCodec.skimResponse(wire, ApiKeys.FETCH, (short) 17)
+                    .body(FetchResponseData.class);
+            assertThat(skimmed.nodeEndpoints()).isEqualTo(fetch.nodeEndpoints());
+            assertThat(skimmed.sessionId()).isEqualTo(12);
+            assertThat(skimmed.responses().get(0).partitions()).extracting(FetchResponseData.PartitionData::highWatermark)
+                    .containsExactly(100L, 101L, 102L);
+            assertThat(skimmed.responses().get(0).partitions()).allSatisfy(partition ->
+                    assertThat(((MemoryRecords) partition.records()).sizeInBytes()).isZero());
+            assertThat(wire.readerIndex()).isZero();
+
+            ByteBuf cut = wire.retainedSlice(0, wire.readableBytes() - 10);
+            ByteBuf truncated = Unpooled.buffer().writeInt(cut.readableBytes() - 4).writeBytes(cut, 4,
+                    cut.readableBytes() - 4);
+            cut.release();
+            assertThatThrownBy(() -> KafkaFrameCodec.skimResponse(truncated, ApiKeys.FETCH, (short) 17))
+                    .isInstanceOf(KafkaDecodeException.class).hasMessageContaining("invalid Fetch v17 response");
+            truncated.release();
+        } finally {
+            wire.release();
+            contiguous.release();
         }
     }
 

@@ -46,6 +46,30 @@ final class KafkaSamples {
         return data;
     }
 
+    /** A Produce request whose one batch holds {@code records} values of {@code valueSize} bytes. */
+    static ProduceRequestData largeProduce(int records, int valueSize) {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
+        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName("events")
+                .setTopicId(Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAQ"));
+        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
+                .setRecords(MemoryRecords.withRecords(Compression.NONE, values(records, valueSize))));
+        data.topicData().add(topic);
+        return data;
+    }
+
+    /** {@code count} records whose values of {@code size} bytes differ from each other. */
+    static SimpleRecord[] values(int count, int size) {
+        SimpleRecord[] records = new SimpleRecord[count];
+        for (int i = 0; i < count; i++) {
+            byte[] value = new byte[size];
+            for (int j = 0; j < size; j++) {
+                value[j] = (byte) (i * 31 + j);
+            }
+            records[i] = new SimpleRecord(1_700_000_000_000L + i, null, value);
+        }
+        return records;
+    }
+
     static MetadataResponseData metadata(int... ports) {
         MetadataResponseData data = new MetadataResponseData().setClusterId("cluster").setControllerId(1);
         for (int i = 0; i < ports.length; i++) {

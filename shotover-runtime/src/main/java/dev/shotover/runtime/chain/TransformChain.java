@@ -46,6 +46,11 @@ public final class TransformChain implements ChainState.DownChain {
         return definition.name();
     }
 
+    /** The number of transforms, the sink included. */
+    public int size() {
+        return transforms.length;
+    }
+
     /** A new run carrying {@code requests} (the list becomes the run's; transforms may edit it). */
     public ChainState newRun(List<Message> requests, SocketAddress localAddress, boolean flush) {
         return new ChainState(definition.name(), localAddress, requests, flush, this);

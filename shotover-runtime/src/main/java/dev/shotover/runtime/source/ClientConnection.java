@@ -3,6 +3,8 @@ package dev.shotover.runtime.source;
 import dev.shotover.api.ChainState;
 import dev.shotover.api.ErrorKind;
 import dev.shotover.api.Message;
+import dev.shotover.api.MessageId;
+import dev.shotover.runtime.ResponseStream;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.chain.TransformChain;
 import dev.shotover.runtime.net.Transport;
@@ -71,6 +73,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private Promise<Void> drained;
     /** Backend channels that read only while the client is writable ({@link #readPacedByClient}). */
     private List<Channel> pacedBackends;
+    /** The run whose first response a sink is writing ahead ({@link #streamResponse}); null when none. */
+    private Run streaming;
 
     /**
      * One chain run: the requests as they arrived, and the outcome once known. It is also the completion callback of
@@ -84,6 +88,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         boolean done;
         /** Answered with errors by {@link #failConnection}; whatever completes later is released, not written. */
         boolean abandoned;
+        /** Its first response was written while it arrived ({@link #streamResponse}): not to be written again. */
+        boolean firstResponseStreamed;
 
         Run(List<Message> requests, ChainState state) {
             this.requests = requests;
@@ -292,7 +298,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 failConnection(run);
                 return;
             }
-            writeResponses(run.responses);
+            if (run == streaming) {
+                streaming = null;
+            }
+            writeResponses(run.responses, run.firstResponseStreamed);
             releaseAll(run.requests);
             wrote = true;
             close |= run.state.closeClientConnection();
@@ -316,7 +325,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
      * one backend read share their receive time, so equal latencies in a row are recorded once with a count: a
      * pipelined batch costs one histogram update instead of one per response, with the same result.
      */
-    private void writeResponses(List<Message> responses) {
+    private void writeResponses(List<Message> responses, boolean firstStreamed) {
         Timer latency = source.sinkToSourceLatency();
         long now = 0;
         long pendingReceived = 0;
@@ -337,7 +346,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 pendingReceived = received;
                 pendingCount++;
             }
-            ctx.write(response, ctx.voidPromise());
+            if (i > 0 || !firstStreamed) {
+                ctx.write(response, ctx.voidPromise());
+            }
             response.release();
         }
         if (pendingCount > 0) {
@@ -359,6 +370,22 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private void failConnection(Run failedRun) {
         failed = true;
         String text = describeFailure(chain.name(), failedRun.failure);
+        if (failedRun.firstResponseStreamed) {
+            // the client has part of a response: anything written now would be read as the rest of it
+            log.error("{}\n(part of the response had been written to the client; closing without error responses)",
+                    text);
+            streaming = null;
+            releaseAll(failedRun.requests);
+            while (!runs.isEmpty()) {
+                Run run = runs.pollFirst();
+                discard(run);
+                run.abandoned = true;
+            }
+            releaseAll(pending);
+            pending = new ArrayList<>();
+            ctx.close();
+            return;
+        }
         log.error("{}", text);
         answerWithErrors(failedRun.requests, text);
         while (!runs.isEmpty()) {
@@ -490,6 +517,31 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     Channel channelOrNull() {
         ChannelHandlerContext c = ctx;
         return c == null ? null : c.channel();
+    }
+
+    /**
+     * Cut-through for a sink that is the whole chain: see {@link RuntimeContext#streamResponse}. The first response
+     * of the oldest unwritten run is next on the wire whatever happens, so its bytes may go out as they arrive.
+     */
+    @Override
+    public ResponseStream streamResponse(MessageId requestId) {
+        if (!inOrder || chain == null || chain.size() != 1 || failed || finished || streaming != null) {
+            return null;
+        }
+        Run oldest = runs.peekFirst();
+        if (oldest == null || oldest.done || oldest.requests.isEmpty()
+                || !oldest.requests.get(0).id().equals(requestId)) {
+            return null;
+        }
+        oldest.firstResponseStreamed = true;
+        streaming = oldest;
+        return part -> {
+            if (streaming != oldest || failed || finished) {
+                part.release();
+                return;
+            }
+            ctx.writeAndFlush(part, ctx.voidPromise());
+        };
     }
 
     // ---- TransformContext ----

@@ -22,8 +22,8 @@ import org.apache.kafka.common.protocol.ApiMessage;
  *   <li>FindCoordinator: the coordinator's port (v0-3) or {@code coordinators[].port} (v4+), when one was found;</li>
  *   <li>DescribeCluster: {@code brokers[].port};</li>
  *   <li>Produce (v10+), Fetch (v16+), ShareFetch and ShareAcknowledge: {@code node_endpoints[].port}, the new
- *       leaders a broker names when it is no longer the leader (KIP-951). These responses are only looked at
- *       without copying and decoded for real when they carry endpoints, which is rare, so the common path does not
+ *       leaders a broker names when it is no longer the leader (KIP-951). These responses are only skimmed
+ *       (records skipped, nothing copied) and decoded for real when they carry endpoints, which is rare, so the common path does not
  *       pay for a decode.</li>
  * </ul>
  * A rewritten response is re-encoded when written; every other response keeps its original bytes.
@@ -73,11 +73,14 @@ final class BrokerPortRewriter {
         }
     }
 
-    /** Whether a data response carries new-leader endpoints; looks without copying while the bytes are raw. */
+    /**
+     * Whether a data response carries new-leader endpoints. While the bytes are raw it skims them in place (records
+     * skipped): a large response may be a composite of read buffers, which any {@code ByteBuffer} view would copy.
+     */
     private static boolean namesLeaders(Message response, ApiKeys apiKey, short version) {
         ByteBuf raw = response.rawBytes();
         ApiMessage body = raw != null && !response.isParsed()
-                ? KafkaFrameCodec.viewResponse(raw, apiKey, version).body()
+                ? KafkaFrameCodec.skimResponse(raw, apiKey, version).body()
                 : body(response, ApiMessage.class);
         if (body instanceof ProduceResponseData produce) {
             return !produce.nodeEndpoints().isEmpty();

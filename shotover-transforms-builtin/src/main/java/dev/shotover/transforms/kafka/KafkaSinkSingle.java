@@ -3,11 +3,11 @@ package dev.shotover.transforms.kafka;
 import dev.shotover.api.ChainState;
 import dev.shotover.api.Message;
 import dev.shotover.api.MessageId;
-import dev.shotover.api.Protocol;
 import dev.shotover.api.Transform;
 import dev.shotover.api.kafka.KafkaFrame;
 import dev.shotover.api.kafka.KafkaMessages;
-import dev.shotover.runtime.ProtocolCodecs;
+import dev.shotover.protocols.kafka.KafkaCodecs;
+import dev.shotover.protocols.kafka.KafkaResponsePart;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
 import dev.shotover.runtime.sink.ReadTimeout;
@@ -62,6 +62,7 @@ final class KafkaSinkSingle implements Transform {
      */
     private boolean connected;
     private List<HeldBack> heldBack = new ArrayList<>();
+    private final FetchCutThrough cutThrough;
 
     /** One request waiting for its response, with what is needed to rewrite that response. */
     private record Outstanding(MessageId requestId, short apiKey, short apiVersion, ResponseBatch batch, int index) {
@@ -79,6 +80,7 @@ final class KafkaSinkSingle implements Transform {
         this.connectTimeoutMs = connectTimeoutMs;
         this.readTimeout = new ReadTimeout(context.eventLoop(), readTimeoutSeconds, () -> destination,
                 () -> !outstanding.isEmpty() && failure == null, this::fail);
+        this.cutThrough = new FetchCutThrough(context::streamResponse);
     }
 
     @Override
@@ -133,9 +135,12 @@ final class KafkaSinkSingle implements Transform {
         connection = SinkConnection.open(context, destination, tls, connectTimeoutMs, this::codec, new Listener());
     }
 
-    /** The Kafka codec, plus a handler that hears when the connection is up. */
+    /**
+     * The Kafka codec (reporting large Fetch responses while they arrive), plus a handler that hears when the
+     * connection is up and takes those reports.
+     */
     private List<ChannelHandler> codec() {
-        List<ChannelHandler> handlers = new ArrayList<>(ProtocolCodecs.sink(Protocol.KAFKA));
+        List<ChannelHandler> handlers = new ArrayList<>(KafkaCodecs.sink(true));
         handlers.add(new ChannelInboundHandlerAdapter() {
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
@@ -143,8 +148,27 @@ final class KafkaSinkSingle implements Transform {
                 ctx.executor().execute(KafkaSinkSingle.this::onConnected);
                 ctx.fireChannelActive();
             }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof KafkaResponsePart part) {
+                    onResponsePart(part);
+                } else {
+                    ctx.fireChannelRead(msg);
+                }
+            }
         });
         return handlers;
+    }
+
+    /** Part of a large Fetch response, which answers the oldest request outstanding (the decoder checked). */
+    private void onResponsePart(KafkaResponsePart part) {
+        Outstanding oldest = outstanding.peek();
+        if (failure != null || oldest == null) {
+            part.received().release();
+            return;
+        }
+        cutThrough.onPart(part, oldest.requestId());
     }
 
     private void onConnected() {
@@ -169,6 +193,18 @@ final class KafkaSinkSingle implements Transform {
             }
             readTimeout.progress();
             response.setRequestId(request.requestId());
+            if (cutThrough.isStreaming(request.requestId())) {
+                try {
+                    cutThrough.finish(response, request.apiVersion(), listenPort);
+                } catch (IOException | RuntimeException e) {
+                    response.release();
+                    fail(new IOException("failed to pass on a Fetch response from destination " + destination
+                            + ": " + e.getMessage(), e));
+                    return;
+                }
+                request.batch().put(request.index(), response);
+                return;
+            }
             try {
                 if (request.apiKey() == ApiKeys.API_VERSIONS.id) {
                     ApiVersionsLimiter.limit(response);
@@ -201,6 +237,7 @@ final class KafkaSinkSingle implements Transform {
         }
         failure = cause;
         readTimeout.cancel();
+        cutThrough.stop();
         boolean idle = outstanding.isEmpty() && heldBack.isEmpty();
         failOutstanding(cause);
         if (connection != null) {

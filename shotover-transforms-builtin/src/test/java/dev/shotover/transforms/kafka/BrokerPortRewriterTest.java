@@ -7,6 +7,8 @@ import dev.shotover.api.Protocol;
 import dev.shotover.api.kafka.KafkaFrame;
 import dev.shotover.protocols.kafka.KafkaFrameCodec;
 import dev.shotover.protocols.kafka.KafkaFrameParsers;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +123,20 @@ class BrokerPortRewriterTest {
         Message movedProduce = fromBroker(produce, (short) 12);
         BrokerPortRewriter.rewrite(movedProduce, ApiKeys.PRODUCE.id, (short) 12, PROXY_PORT);
         assertThat(written(movedProduce, ProduceResponseData.class).nodeEndpoints().iterator().next().port())
+                .isEqualTo(PROXY_PORT);
+
+        // a large response arrives as a composite of reads: skimmed in place too, not copied into one buffer
+        ByteBuf whole = KafkaFrameCodec.encode(new KafkaFrame.Response(ApiKeys.FETCH, (short) 17,
+                new RequestHeader(ApiKeys.FETCH, (short) 17, "c", 1).toResponseHeader(), moved),
+                UnpooledByteBufAllocator.DEFAULT);
+        int half = whole.readableBytes() / 2;
+        Message gathered = Message.fromRaw(Protocol.KAFKA, Unpooled.wrappedBuffer(whole.retainedSlice(0, half),
+                whole.retainedSlice(half, whole.readableBytes() - half)), KafkaFrameParsers.response(ApiKeys.FETCH.id,
+                (short) 17), 0);
+        whole.release();
+        messages.add(gathered);
+        BrokerPortRewriter.rewrite(gathered, ApiKeys.FETCH.id, (short) 17, PROXY_PORT);
+        assertThat(written(gathered, FetchResponseData.class).nodeEndpoints().iterator().next().port())
                 .isEqualTo(PROXY_PORT);
 
         Message oldProduce = fromBroker(new ProduceResponseData(), (short) 9);
