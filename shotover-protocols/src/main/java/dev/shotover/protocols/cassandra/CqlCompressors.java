@@ -129,26 +129,6 @@ final class CqlCompressors {
     }
 
     /**
-     * {@return the compressed form of an uncompressed envelope: header with the compression flag set, compressed body}
-     *
-     * @param envelope    an uncompressed envelope (readable bytes); not consumed or released
-     * @param compression LZ4 or SNAPPY
-     */
-    static ByteBuf compressEnvelope(ByteBuf envelope, CqlCompression compression, ByteBufAllocator alloc) {
-        int bodyLength = envelope.readableBytes() - CqlEnvelopes.HEADER_LENGTH;
-        ByteBuf out = alloc.buffer(compression == CqlCompression.LZ4
-                ? CqlEnvelopes.HEADER_LENGTH + 4 + lz4MaxCompressedLength(bodyLength)
-                : CqlEnvelopes.HEADER_LENGTH + bodyLength);
-        try {
-            compressEnvelopeInto(envelope, compression, out);
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
-        }
-        return out;
-    }
-
-    /**
      * Appends the compressed form of an uncompressed envelope to {@code out} (header with the compression flag set,
      * compressed body); returns where it starts in {@code out}.
      *

@@ -27,7 +27,8 @@ import java.util.Objects;
  *       (header and CRCs written around them in the outgoing buffer; with LZ4 the segment payload is gathered
  *       first and compressed into it), which go out on {@code flush()}; a larger envelope is cut into
  *       non-self-contained segments;</li>
- *   <li>otherwise the envelope is written as it is (a retained duplicate: no copy).</li>
+ *   <li>otherwise the envelope is written as it is: copied into the batch (below), or, when its body is larger than
+ *       {@value #COPY_LIMIT} bytes, as a retained duplicate (no copy).</li>
  * </ul>
  *
  * <p><b>Stream ids</b> (backend channels made with a {@link CqlStreamIdQueue}): each request is written with the
@@ -35,10 +36,10 @@ import java.util.Objects;
  * outgoing buffer with the new id (v5 copies into segments anyway); on v3/v4 a body larger than
  * {@value #COPY_LIMIT} bytes is written as a slice after a copied header instead.
  *
- * <p><b>Batching.</b> Whatever is copied (segments, and on a channel with a stream id queue every request) is
- * gathered in one buffer per {@code flush()}, handed to the channel at the flush (or earlier once it holds
- * {@value #BATCH_WRITE_THRESHOLD} bytes): one buffer and one system call for all the messages of a chain run,
- * instead of a buffer each. A message's write promise completes when the buffer carrying (the end of) it is written.
+ * <p><b>Batching.</b> Whatever is copied (segments, compressed envelopes, envelopes up to {@value #COPY_LIMIT}
+ * bytes of body) is gathered in one buffer per {@code flush()}, handed to the channel at the flush (or earlier once
+ * it holds {@value #BATCH_WRITE_THRESHOLD} bytes): one buffer for all the messages of a chain run instead of a
+ * buffer, a derived buffer or an I/O vector each. A message's write promise completes when the buffer carrying (the end of) it is written.
  *
  * <p>Handshake bookkeeping: on a backend channel the encoder records the STARTUP it writes (version, compression); on
  * a client channel, writing READY or AUTHENTICATE in v5 switches the connection to segments (the answer itself is
@@ -50,7 +51,7 @@ import java.util.Objects;
  * failed, if the channel closes before a flush.
  */
 public final class CqlMessageEncoder extends ChannelOutboundHandlerAdapter {
-    /** On v3/v4, a request body up to this size is copied with its new header; a larger one is sliced. */
+    /** On v3/v4 an envelope body up to this size is copied into the batch; a larger one is written without a copy. */
     static final int COPY_LIMIT = 8 * 1024;
     /** A batch is handed to the channel before the flush once it holds this much (at an envelope or segment end). */
     static final int BATCH_WRITE_THRESHOLD = 64 * 1024;
@@ -147,21 +148,8 @@ public final class CqlMessageEncoder extends ChannelOutboundHandlerAdapter {
             }
             if (state.usesSegments()) {
                 addToSegment(ctx, envelope, streamId, promise);
-            } else if (streamIds != null) {
-                addEnvelope(ctx, envelope, opcode, streamId, promise);
             } else {
-                // v3/v4 (and v5 before the handshake) with the stream ids as they are: no copy unless compressed
-                ByteBuf out;
-                if (compresses(opcode)) {
-                    out = CqlCompressors.compressEnvelope(envelope, state.compression(), ctx.alloc());
-                } else if (encoded != null) {
-                    out = encoded;
-                    encoded = null;
-                } else {
-                    out = raw.retainedDuplicate();
-                }
-                writeBatch(ctx);
-                ctx.write(out, promise);
+                addEnvelope(ctx, envelope, opcode, streamId, promise);
             }
             if (clientSide && (opcode == ProtocolConstants.Opcode.READY
                     || opcode == ProtocolConstants.Opcode.AUTHENTICATE)) {
@@ -177,7 +165,11 @@ public final class CqlMessageEncoder extends ChannelOutboundHandlerAdapter {
         }
     }
 
-    /** v3/v4 (and v5 before the handshake) on a channel whose requests get new stream ids: into the batch. */
+    /**
+     * v3/v4 (and v5 before the handshake): compressed or copied into the batch, with the new stream id if there is
+     * one; a body above {@link #COPY_LIMIT} goes out as it is (a retained duplicate) or, with a new stream id, as a
+     * slice after a copied header.
+     */
     private void addEnvelope(ChannelHandlerContext ctx, ByteBuf envelope, int opcode, int streamId,
                              ChannelPromise promise) {
         int start = envelope.readerIndex();
@@ -190,14 +182,17 @@ public final class CqlMessageEncoder extends ChannelOutboundHandlerAdapter {
         } else if (length - CqlEnvelopes.HEADER_LENGTH <= COPY_LIMIT) {
             ByteBuf out = batch(ctx, length);
             int at = out.writerIndex();
-            out.writeBytes(envelope, start, length);
+            CqlSegments.appendBytes(envelope, start, length, out);
             setStreamId(out, at, streamId);
             addPromise(promise);
+        } else if (streamId == OWN_STREAM_ID) {
+            writeBatch(ctx);
+            ctx.write(envelope.retainedDuplicate(), promise);
+            return;
         } else {
-            // a large body: a copied header, then the body as a slice of the request
             ByteBuf out = batch(ctx, CqlEnvelopes.HEADER_LENGTH);
             int at = out.writerIndex();
-            out.writeBytes(envelope, start, CqlEnvelopes.HEADER_LENGTH);
+            CqlSegments.appendBytes(envelope, start, CqlEnvelopes.HEADER_LENGTH, out);
             setStreamId(out, at, streamId);
             writeBatch(ctx);
             ctx.write(envelope.retainedSlice(start + CqlEnvelopes.HEADER_LENGTH, length - CqlEnvelopes.HEADER_LENGTH),
@@ -227,7 +222,7 @@ public final class CqlMessageEncoder extends ChannelOutboundHandlerAdapter {
             }
             ByteBuf target = openSegment(ctx, lz4, length);
             int at = target.writerIndex();
-            target.writeBytes(envelope, start, length);
+            CqlSegments.appendBytes(envelope, start, length, target);
             setStreamId(target, at, streamId);
             addPromise(promise);
         }
@@ -313,7 +308,7 @@ public final class CqlMessageEncoder extends ChannelOutboundHandlerAdapter {
         if (streamId != OWN_STREAM_ID) {
             // rare (over 128 KiB): a patched copy to cut, since the request's bytes stay as they are
             source = ctx.alloc().buffer(envelope.readableBytes());
-            source.writeBytes(envelope, envelope.readerIndex(), envelope.readableBytes());
+            CqlSegments.appendBytes(envelope, envelope.readerIndex(), envelope.readableBytes(), source);
             setStreamId(source, 0, streamId);
         }
         try {

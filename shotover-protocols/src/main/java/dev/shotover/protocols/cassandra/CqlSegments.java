@@ -96,7 +96,7 @@ final class CqlSegments {
         checkPayloadLength(length);
         if (!lz4) {
             int headerIndex = startUncompressed(out, length);
-            out.writeBytes(payload, index, length);
+            appendBytes(payload, index, length, out);
             finishUncompressed(out, headerIndex, selfContained);
             return;
         }
@@ -108,7 +108,7 @@ final class CqlSegments {
         int uncompressedField = length;
         if (compressed >= length) {
             out.writerIndex(payloadIndex);
-            out.writeBytes(payload, index, length);
+            appendBytes(payload, index, length, out);
             uncompressedField = 0;
         }
         int sent = out.writerIndex() - payloadIndex;
@@ -154,6 +154,18 @@ final class CqlSegments {
         out.setMediumLE(headerIndex + dataLength, Crc.computeCrc24(data, dataLength));
         int payloadIndex = headerIndex + dataLength + CRC24_LENGTH;
         out.writeIntLE(crc32(out, payloadIndex, out.writerIndex() - payloadIndex));
+    }
+
+    /**
+     * Appends {@code length} bytes of {@code src} at {@code index} to {@code out}. Asks the source to copy: between
+     * direct buffers that is one memory copy by address, where {@code out.writeBytes(src, ...)} into Netty's adaptive
+     * buffers first wraps the source in a new NIO buffer, an allocation per copy.
+     */
+    static void appendBytes(ByteBuf src, int index, int length, ByteBuf out) {
+        out.ensureWritable(length);
+        int at = out.writerIndex();
+        src.getBytes(index, out, at, length);
+        out.writerIndex(at + length);
     }
 
     private static void checkPayloadLength(int length) {
