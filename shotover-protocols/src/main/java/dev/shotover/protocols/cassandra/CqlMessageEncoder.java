@@ -334,7 +334,7 @@ public final class CqlMessageEncoder extends ChannelOutboundHandlerAdapter {
         }
         ByteBuf out = batch;
         batch = null;
-        lastBatchSize = Math.max(MIN_BATCH_CAPACITY, Math.min(out.readableBytes(), BATCH_WRITE_THRESHOLD * 2));
+        lastBatchSize = Math.max(MIN_BATCH_CAPACITY, Math.min(out.readableBytes(), BATCH_WRITE_THRESHOLD));
         int promises = batchPromises.size();
         if (promises == 0) {
             ctx.write(out, ctx.voidPromise());
