@@ -43,4 +43,17 @@ public final class CassandraCodecs {
         CqlConnectionState state = new CqlConnectionState(options.versionListener());
         return List.of(CqlMessageDecoder.forResponses(state, options), CqlMessageEncoder.forRequests(state));
     }
+
+    /**
+     * {@return handlers for a channel to a Cassandra node whose requests are written with the stream ids the sink
+     * queues in {@code streamIds}, one per request in write order (the requests' own bytes are not changed)}
+     *
+     * @param options   as for {@link #sink(CqlCodecOptions)}
+     * @param streamIds filled by the sink, emptied by the encoder; confined to the channel's event loop
+     */
+    public static List<ChannelHandler> sink(CqlCodecOptions options, CqlStreamIdQueue streamIds) {
+        CqlConnectionState state = new CqlConnectionState(options.versionListener());
+        return List.of(CqlMessageDecoder.forResponses(state, options),
+                CqlMessageEncoder.forRequests(state, streamIds));
+    }
 }

@@ -39,11 +39,11 @@ final class CqlCompressors {
         return LZ4_COMPRESSOR.maxCompressedLength(length);
     }
 
-    /** Appends the LZ4 block of {@code src}'s readable bytes to {@code dest}; returns its length. */
-    static int lz4Compress(ByteBuf src, ByteBuf dest) {
-        int max = lz4MaxCompressedLength(src.readableBytes());
+    /** Appends the LZ4 block of {@code length} bytes of {@code src} at {@code index} to {@code dest}; returns its length. */
+    static int lz4Compress(ByteBuf src, int index, int length, ByteBuf dest) {
+        int max = lz4MaxCompressedLength(length);
         dest.ensureWritable(max);
-        ByteBuffer in = src.nioBuffer();
+        ByteBuffer in = src.nioBuffer(index, length);
         ByteBuffer out = dest.nioBuffer(dest.writerIndex(), max);
         int written = LZ4_COMPRESSOR.compress(in, in.position(), in.remaining(), out, out.position(), max);
         dest.writerIndex(dest.writerIndex() + written);
@@ -129,31 +129,32 @@ final class CqlCompressors {
     }
 
     /**
-     * {@return the compressed form of an uncompressed envelope: header with the compression flag set, compressed body}
+     * Appends the compressed form of an uncompressed envelope to {@code out} (header with the compression flag set,
+     * compressed body); returns where it starts in {@code out}.
      *
      * @param envelope    an uncompressed envelope (readable bytes); not consumed or released
      * @param compression LZ4 or SNAPPY
      */
-    static ByteBuf compressEnvelope(ByteBuf envelope, CqlCompression compression, ByteBufAllocator alloc) {
+    static int compressEnvelopeInto(ByteBuf envelope, CqlCompression compression, ByteBuf out) {
         int start = envelope.readerIndex();
-        ByteBuf body = envelope.slice(start + CqlEnvelopes.HEADER_LENGTH,
-                envelope.readableBytes() - CqlEnvelopes.HEADER_LENGTH);
-        ByteBuf out;
+        int bodyIndex = start + CqlEnvelopes.HEADER_LENGTH;
+        int bodyLength = envelope.readableBytes() - CqlEnvelopes.HEADER_LENGTH;
+        int outStart = out.writerIndex();
         switch (compression) {
             case LZ4:
-                out = alloc.buffer(CqlEnvelopes.HEADER_LENGTH + 4 + lz4MaxCompressedLength(body.readableBytes()));
+                out.ensureWritable(CqlEnvelopes.HEADER_LENGTH + 4 + lz4MaxCompressedLength(bodyLength));
                 out.writeBytes(envelope, start, CqlEnvelopes.HEADER_LENGTH);
-                out.writeInt(body.readableBytes());
-                lz4Compress(body, out);
+                out.writeInt(bodyLength);
+                lz4Compress(envelope, bodyIndex, bodyLength, out);
                 break;
             case SNAPPY: {
                 byte[] compressed;
                 try {
-                    compressed = Snappy.compress(ByteBufUtil.getBytes(body));
+                    compressed = Snappy.compress(ByteBufUtil.getBytes(envelope, bodyIndex, bodyLength));
                 } catch (IOException e) {
                     throw new IllegalStateException("Snappy compression failed: " + e.getMessage(), e);
                 }
-                out = alloc.buffer(CqlEnvelopes.HEADER_LENGTH + compressed.length);
+                out.ensureWritable(CqlEnvelopes.HEADER_LENGTH + compressed.length);
                 out.writeBytes(envelope, start, CqlEnvelopes.HEADER_LENGTH);
                 out.writeBytes(compressed);
                 break;
@@ -161,10 +162,9 @@ final class CqlCompressors {
             default:
                 throw new IllegalArgumentException("not a compression: " + compression);
         }
-        int outStart = out.readerIndex();
         out.setByte(outStart + 1, CqlEnvelopes.flagsAt(out, outStart) | CqlEnvelopes.FLAG_COMPRESSED);
-        out.setInt(outStart + 5, out.readableBytes() - CqlEnvelopes.HEADER_LENGTH);
-        return out;
+        out.setInt(outStart + 5, out.writerIndex() - outStart - CqlEnvelopes.HEADER_LENGTH);
+        return outStart;
     }
 
     private static void checkLength(int uncompressed, int maxBody) {

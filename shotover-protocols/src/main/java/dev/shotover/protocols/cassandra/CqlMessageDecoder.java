@@ -50,6 +50,8 @@ public final class CqlMessageDecoder extends ByteToMessageDecoder {
     /** The non-self-contained segments of a large envelope received so far, or null. */
     private ByteBuf largeEnvelope;
     private int largeEnvelopeLength;
+    /** When the bytes being decoded were read: one clock read per read from the socket, not per message. */
+    private long readAtNanos;
 
     private CqlMessageDecoder(boolean clientSide, CqlConnectionState state, CqlCodecOptions options) {
         this.clientSide = clientSide;
@@ -75,6 +77,12 @@ public final class CqlMessageDecoder extends ByteToMessageDecoder {
      */
     public static CqlMessageDecoder forResponses(CqlConnectionState state, CqlCodecOptions options) {
         return new CqlMessageDecoder(false, state, options);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        readAtNanos = System.nanoTime();
+        super.channelRead(ctx, msg);
     }
 
     @Override
@@ -209,7 +217,7 @@ public final class CqlMessageDecoder extends ByteToMessageDecoder {
             throw new CqlDecodeException("the segments of a large envelope carry more than the "
                     + largeEnvelopeLength + " bytes its header announces");
         }
-        largeEnvelope.writeBytes(payload);
+        CqlSegments.appendBytes(payload, payload.readerIndex(), payload.readableBytes(), largeEnvelope);
         if (largeEnvelope.readableBytes() == largeEnvelopeLength) {
             ByteBuf raw = largeEnvelope;
             largeEnvelope = null;
@@ -266,7 +274,8 @@ public final class CqlMessageDecoder extends ByteToMessageDecoder {
         }
         // requests see the keyspace current when they arrived; responses need none
         CqlFrameParser parser = clientSide ? state.requestParser() : CqlFrameParser.INSTANCE;
-        out.add(Message.fromRaw(Protocol.CASSANDRA, raw, parser, System.nanoTime()));
+        // every message of one read arrived at once; the runtime records latency once per distinct time
+        out.add(Message.fromRaw(Protocol.CASSANDRA, raw, parser, readAtNanos != 0 ? readAtNanos : System.nanoTime()));
     }
 
     private void trackHandshake(ByteBuf raw) {

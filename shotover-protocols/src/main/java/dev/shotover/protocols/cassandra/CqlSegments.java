@@ -2,6 +2,7 @@ package dev.shotover.protocols.cassandra;
 
 import com.datastax.oss.protocol.internal.util.Crc;
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 
 /**
@@ -87,51 +88,106 @@ final class CqlSegments {
     }
 
     /**
-     * Appends one segment carrying {@code payload}'s readable bytes (at most {@link #MAX_PAYLOAD_LENGTH}) to
-     * {@code out}. With LZ4 the payload is stored uncompressed when compressing does not make it smaller.
+     * Appends one segment carrying {@code length} bytes of {@code payload} from {@code index} (at most
+     * {@link #MAX_PAYLOAD_LENGTH}) to {@code out}. With LZ4 the payload is stored uncompressed when compressing does
+     * not make it smaller. {@code payload} is neither consumed nor released.
      */
-    static void write(ByteBuf payload, boolean selfContained, boolean lz4, ByteBuf out) {
-        int length = payload.readableBytes();
-        if (length > MAX_PAYLOAD_LENGTH) {
-            throw new IllegalArgumentException("a segment payload holds at most " + MAX_PAYLOAD_LENGTH + " bytes, not "
-                    + length);
+    static void write(ByteBuf payload, int index, int length, boolean selfContained, boolean lz4, ByteBuf out) {
+        checkPayloadLength(length);
+        if (!lz4) {
+            int headerIndex = startUncompressed(out, length);
+            appendBytes(payload, index, length, out);
+            finishUncompressed(out, headerIndex, selfContained);
+            return;
         }
         int headerIndex = out.writerIndex();
-        int payloadIndex = headerIndex + headerLength(lz4);
-        out.ensureWritable(headerLength(lz4) + (lz4 ? CqlCompressors.lz4MaxCompressedLength(length) : length)
-                + CRC32_LENGTH);
+        int payloadIndex = headerIndex + headerLength(true);
+        out.ensureWritable(headerLength(true) + CqlCompressors.lz4MaxCompressedLength(length) + CRC32_LENGTH);
         out.writerIndex(payloadIndex);
-        long data;
-        int dataLength;
-        if (lz4) {
-            int compressed = CqlCompressors.lz4Compress(payload, out);
-            int uncompressedField = length;
-            if (compressed >= length) {
-                out.writerIndex(payloadIndex);
-                out.writeBytes(payload, payload.readerIndex(), length);
-                uncompressedField = 0;
-            }
-            int sent = out.writerIndex() - payloadIndex;
-            data = sent | ((long) uncompressedField << 17) | (selfContained ? 1L << 34 : 0L);
-            dataLength = COMPRESSED_HEADER_DATA;
-        } else {
-            out.writeBytes(payload, payload.readerIndex(), length);
-            data = length | (selfContained ? 1L << 17 : 0L);
-            dataLength = UNCOMPRESSED_HEADER_DATA;
+        int compressed = CqlCompressors.lz4Compress(payload, index, length, out);
+        int uncompressedField = length;
+        if (compressed >= length) {
+            out.writerIndex(payloadIndex);
+            appendBytes(payload, index, length, out);
+            uncompressedField = 0;
         }
-        int payloadEnd = out.writerIndex();
+        int sent = out.writerIndex() - payloadIndex;
+        finish(out, headerIndex, sent | ((long) uncompressedField << 17) | (selfContained ? 1L << 34 : 0L),
+                COMPRESSED_HEADER_DATA);
+    }
+
+    /**
+     * Starts an uncompressed segment at {@code out}'s writer index: reserves its header (filled in by
+     * {@link #finishUncompressed}) and room for {@code expectedPayload} bytes and the CRC32 trailer. The caller then
+     * writes the payload straight into {@code out}, so the envelopes are copied once, into the segment.
+     *
+     * @return where the header starts, for {@link #finishUncompressed}
+     */
+    static int startUncompressed(ByteBuf out, int expectedPayload) {
+        int headerLength = headerLength(false);
+        out.ensureWritable(headerLength + expectedPayload + CRC32_LENGTH);
+        int headerIndex = out.writerIndex();
+        out.writerIndex(headerIndex + headerLength);
+        return headerIndex;
+    }
+
+    /** {@return how many payload bytes an uncompressed segment started at {@code headerIndex} holds so far} */
+    static int uncompressedPayloadLength(ByteBuf out, int headerIndex) {
+        return out.writerIndex() - headerIndex - headerLength(false);
+    }
+
+    /**
+     * Completes the uncompressed segment started at {@code headerIndex}: its payload is everything written to
+     * {@code out} since (at most {@link #MAX_PAYLOAD_LENGTH} bytes). Fills in the header and its CRC24, and appends
+     * the CRC32 of the payload, computed over the buffer in place.
+     */
+    static void finishUncompressed(ByteBuf out, int headerIndex, boolean selfContained) {
+        int length = uncompressedPayloadLength(out, headerIndex);
+        checkPayloadLength(length);
+        finish(out, headerIndex, length | (selfContained ? 1L << 17 : 0L), UNCOMPRESSED_HEADER_DATA);
+    }
+
+    private static void finish(ByteBuf out, int headerIndex, long data, int dataLength) {
         for (int i = 0; i < dataLength; i++) {
             out.setByte(headerIndex + i, (int) (data >>> (8 * i)));
         }
         out.setMediumLE(headerIndex + dataLength, Crc.computeCrc24(data, dataLength));
-        out.writeIntLE(crc32(out, payloadIndex, payloadEnd - payloadIndex));
+        int payloadIndex = headerIndex + dataLength + CRC24_LENGTH;
+        out.writeIntLE(crc32(out, payloadIndex, out.writerIndex() - payloadIndex));
     }
 
+    /**
+     * Appends {@code length} bytes of {@code src} at {@code index} to {@code out}. Asks the source to copy: between
+     * direct buffers that is one memory copy by address, where {@code out.writeBytes(src, ...)} into Netty's adaptive
+     * buffers first wraps the source in a new NIO buffer, an allocation per copy.
+     */
+    static void appendBytes(ByteBuf src, int index, int length, ByteBuf out) {
+        out.ensureWritable(length);
+        int at = out.writerIndex();
+        src.getBytes(index, out, at, length);
+        out.writerIndex(at + length);
+    }
+
+    private static void checkPayloadLength(int length) {
+        if (length > MAX_PAYLOAD_LENGTH) {
+            throw new IllegalArgumentException("a segment payload holds at most " + MAX_PAYLOAD_LENGTH + " bytes, not "
+                    + length);
+        }
+    }
+
+    /** The segment CRC32 of {@code length} bytes at {@code index}, read in place (no copy, no allocation). */
     private static int crc32(ByteBuf buf, int index, int length) {
         CRC32 crc = CRC32S.get();
         crc.reset();
         crc.update(CRC32_SEED);
-        CqlPrimitiveCodec.updateCrc32(buf.slice(index, length), crc);
+        if (buf.nioBufferCount() == 1) {
+            // a view of the buffer's own memory, cached by the buffer; CRC32 reads direct memory by address
+            crc.update(buf.internalNioBuffer(index, length));
+        } else {
+            for (ByteBuffer part : buf.nioBuffers(index, length)) {
+                crc.update(part);
+            }
+        }
         return (int) crc.getValue();
     }
 }

@@ -33,6 +33,35 @@ import org.junit.jupiter.api.Test;
 /** Framing, limits, header helpers and the frame model on decoded messages. */
 class CqlCodecChannelTest {
 
+    /**
+     * v4 responses of one flush are copied into one buffer; one whose body is above the copy limit goes out without
+     * a copy, in its place between them.
+     */
+    @Test
+    void v4ResponsesOfOneFlushShareABufferAndLargeOnesAreNotCopied() {
+        char[] text = new char[CqlMessageEncoder.COPY_LIMIT + 1000];
+        Arrays.fill(text, 'x');
+        byte[] small1 = envelope(4, 1, Void.INSTANCE);
+        byte[] small2 = envelope(4, 2, new SetKeyspace("a"));
+        byte[] large = envelope(4, 3, new SetKeyspace(new String(text)));
+        byte[] small3 = envelope(4, 4, new SetKeyspace("ks"));
+        try (CqlTestConnection client = CqlTestConnection.client(4, CqlCompression.NONE)) {
+            ByteBuf largeBytes = Unpooled.wrappedBuffer(large);
+            Message largeMessage = Message.fromRaw(dev.shotover.api.Protocol.CASSANDRA, largeBytes,
+                    CqlFrameParser.INSTANCE, 0);
+            client.channel.write(Message.fromFrame(CassandraFrame.of(CqlSamples.frame(4, 1, Void.INSTANCE))));
+            client.channel.write(Message.fromFrame(CassandraFrame.of(CqlSamples.frame(4, 2, new SetKeyspace("a")))));
+            client.channel.write(largeMessage);
+            client.channel.write(Message.fromFrame(CassandraFrame.of(CqlSamples.frame(4, 4, new SetKeyspace("ks")))));
+            client.channel.flush();
+            assertThat(client.channel.outboundMessages()).hasSize(3);
+            ByteBuf second = (ByteBuf) client.channel.outboundMessages().toArray()[1];
+            assertThat(second.unwrap()).as("a duplicate of the message's own bytes").isSameAs(largeBytes);
+            assertThat(client.readWire()).isEqualTo(CqlWire.concat(List.of(small1, small2, large, small3)));
+            largeMessage.release();
+        }
+    }
+
     @Test
     void compressedRequestsArriveWholeWhenFedOneByteAtATime() {
         byte[] first = envelope(4, 1, new Query("SELECT * FROM ks.t"));

@@ -59,7 +59,20 @@ final class CqlTestConnection implements AutoCloseable {
     /** A backend-facing codec after it wrote STARTUP and read {@code answer} (READY or AUTHENTICATE). */
     static CqlTestConnection server(int version, CqlCompression compression,
                                     com.datastax.oss.protocol.internal.Message answer) {
-        CqlTestConnection c = new CqlTestConnection(CassandraCodecs.sink(), false, version, compression);
+        return server(version, compression, answer, null);
+    }
+
+    /**
+     * A backend-facing codec whose encoder writes requests with the stream ids of {@code streamIds} (when not
+     * null; the STARTUP goes out with 0), after it wrote STARTUP and read {@code answer}.
+     */
+    static CqlTestConnection server(int version, CqlCompression compression,
+                                    com.datastax.oss.protocol.internal.Message answer, CqlStreamIdQueue streamIds) {
+        CqlTestConnection c = new CqlTestConnection(streamIds == null ? CassandraCodecs.sink()
+                : CassandraCodecs.sink(CqlCodecOptions.defaults(), streamIds), false, version, compression);
+        if (streamIds != null) {
+            streamIds.add(0);
+        }
         c.channel.writeOutbound(Message.fromFrame(CassandraFrame.of(CqlSamples.frame(version, 0,
                 CqlSamples.startup(compression)))));
         assertThat(c.readWire()).isEqualTo(envelope(version, 0, CqlSamples.startup(compression)));

@@ -3,12 +3,12 @@ package dev.shotover.transforms.cassandra;
 import dev.shotover.api.ChainState;
 import dev.shotover.api.ErrorKind;
 import dev.shotover.api.Message;
-import dev.shotover.api.MessageId;
 import dev.shotover.api.Metrics;
-import dev.shotover.api.Protocol;
 import dev.shotover.api.Transform;
 import dev.shotover.api.cassandra.CassandraFrame;
-import dev.shotover.runtime.ProtocolCodecs;
+import dev.shotover.protocols.cassandra.CassandraCodecs;
+import dev.shotover.protocols.cassandra.CqlCodecOptions;
+import dev.shotover.protocols.cassandra.CqlStreamIdQueue;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
 import dev.shotover.runtime.sink.ReadTimeout;
@@ -17,7 +17,6 @@ import dev.shotover.runtime.sink.SinkConnection;
 import dev.shotover.runtime.tls.TlsConnector;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
-import io.netty.util.collection.IntObjectHashMap;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,14 +49,11 @@ final class CassandraSinkSingle implements Transform {
 
     private SinkConnection connection;
     private final StreamIds streamIds = new StreamIds();
-    private final IntObjectHashMap<Outstanding> outstanding = new IntObjectHashMap<>();
-    private final StreamIdRewriter rewriter = new StreamIdRewriter();
+    private final OutstandingRequests outstanding = new OutstandingRequests();
+    /** The backend stream ids of the requests sent, for the encoder, which writes them into the outgoing headers. */
+    private final CqlStreamIdQueue sentStreamIds = new CqlStreamIdQueue();
     private List<Message> events = new ArrayList<>();
     private Throwable failure;
-
-    /** A request on the wire: who asked, under which stream id, and where its response goes. */
-    private record Outstanding(MessageId requestId, int clientStreamId, ResponseBatch batch, int index) {
-    }
 
     CassandraSinkSingle(RuntimeContext context, HostAndPort destination, TlsConnector tls, int connectTimeoutMs,
                         Long readTimeoutSeconds, Metrics.Counter failedRequests) {
@@ -107,8 +103,8 @@ final class CassandraSinkSingle implements Transform {
             if (toSend != requests) {
                 toSend.add(request);
             }
-            outstanding.put(streamId, new Outstanding(request.id(), clientStreamId(request), batch, i));
-            rewriter.assign(streamId);
+            outstanding.put(streamId, request.id(), clientStreamId(request), batch, i);
+            sentStreamIds.add(streamId);
         }
         if (wasIdle && !outstanding.isEmpty()) {
             readTimeout.start();
@@ -131,11 +127,9 @@ final class CassandraSinkSingle implements Transform {
         return taken;
     }
 
-    /** The CQL codec, then the handler that gives each outgoing request its backend stream id. */
+    /** The CQL codec, whose encoder gives each outgoing request its backend stream id. */
     private List<ChannelHandler> codec() {
-        List<ChannelHandler> handlers = new ArrayList<>(ProtocolCodecs.sink(Protocol.CASSANDRA));
-        handlers.add(rewriter);
-        return handlers;
+        return CassandraCodecs.sink(CqlCodecOptions.defaults(), sentStreamIds);
     }
 
     private final class Listener implements SinkConnection.Listener {
@@ -149,22 +143,24 @@ final class CassandraSinkSingle implements Transform {
                 context.forceRunChain();
                 return;
             }
-            Outstanding request = outstanding.remove(streamId);
-            if (request == null) {
+            if (!outstanding.isWaiting(streamId)) {
                 response.release();
                 fail(new IOException("received a response from destination " + destination
                         + " for stream id " + streamId + ", which no request is waiting on"));
                 return;
             }
+            ResponseBatch batch = outstanding.batch(streamId);
+            int index = outstanding.index(streamId);
+            response.setRequestId(outstanding.requestId(streamId));
+            // the response is ours alone (decoded from the backend connection), so its header can change in place
+            raw.setShort(raw.readerIndex() + 2, outstanding.clientStreamId(streamId));
+            outstanding.remove(streamId);
             streamIds.release(streamId);
             readTimeout.progress();
-            // the response is ours alone (decoded from the backend connection), so its header can change in place
-            raw.setShort(raw.readerIndex() + 2, request.clientStreamId());
             if (opcode == OPCODE_ERROR) {
                 failedRequests.increment();
             }
-            response.setRequestId(request.requestId());
-            request.batch().put(request.index(), response);
+            batch.put(index, response);
         }
 
         @Override
@@ -194,10 +190,7 @@ final class CassandraSinkSingle implements Transform {
     }
 
     private void failOutstanding(Throwable cause) {
-        for (Outstanding request : outstanding.values()) {
-            request.batch().fail(cause);
-        }
-        outstanding.clear();
+        outstanding.failAll(cause);
     }
 
     @Override

@@ -16,7 +16,9 @@ import dev.shotover.api.Message;
 import dev.shotover.api.Protocol;
 import dev.shotover.api.cassandra.CassandraFrame;
 import dev.shotover.protocols.cassandra.CassandraCodecs;
+import dev.shotover.protocols.cassandra.CqlCodecOptions;
 import dev.shotover.protocols.cassandra.CqlFrameParser;
+import dev.shotover.protocols.cassandra.CqlStreamIdQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -67,6 +69,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@link Message}s (what the proxy does with every message; decompression and segment CRCs included);</li>
  *   <li>{@code write}: the sending side's encoder writing {@value #BATCH} unmodified messages and one flush (the
  *       passthrough path: raw bytes, compressed or packed into a segment as the connection negotiated);</li>
+ *   <li>{@code writeNewStreamIds}: the same through a backend-facing encoder that gives each message a new stream
+ *       id, as the sink's does for every request it forwards;</li>
  *   <li>{@code parse}, {@code encode}, {@code parseAndEncode}: the full body decode into a {@link CassandraFrame}
  *       (native-protocol's message model) and back to envelope bytes: what a transform that reads or rewrites a
  *       message pays;</li>
@@ -99,6 +103,11 @@ public class CqlCodecBenchmark {
     private EmbeddedChannel receiving;
     /** Writes the messages on: a backend-facing codec for requests, a client-facing one for responses. */
     private EmbeddedChannel sending;
+    /** A backend-facing codec that writes each message with a new stream id, as {@code CassandraSinkSingle}'s. */
+    private EmbeddedChannel rewriting;
+    private final CqlStreamIdQueue streamIds = new CqlStreamIdQueue();
+    /** {@value #BATCH} unmodified messages holding {@link #envelope}, written again in every invocation. */
+    private final Message[] messages = new Message[BATCH];
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -110,6 +119,12 @@ public class CqlCodecBenchmark {
         sending = handshaken(variant.request() ? CassandraCodecs.sink() : CassandraCodecs.source(),
                 variant.request(), variant);
         received = wireOf(variant);
+        streamIds.add(0); // the handshake's STARTUP
+        rewriting = handshaken(CassandraCodecs.sink(CqlCodecOptions.defaults(), streamIds), true, variant);
+        for (int i = 0; i < BATCH; i++) {
+            messages[i] = Message.fromRaw(Protocol.CASSANDRA, envelope.retainedDuplicate(), CqlFrameParser.INSTANCE,
+                    0);
+        }
     }
 
     @TearDown(Level.Trial)
@@ -118,6 +133,10 @@ public class CqlCodecBenchmark {
         received.release();
         receiving.finishAndReleaseAll();
         sending.finishAndReleaseAll();
+        rewriting.finishAndReleaseAll();
+        for (Message message : messages) {
+            message.release();
+        }
     }
 
     /** What each {@link #wire} value stands for. */
@@ -276,23 +295,46 @@ public class CqlCodecBenchmark {
     }
 
     /**
-     * The sending side: {@value #BATCH} unmodified messages written and flushed (per message).
+     * The sending side: {@value #BATCH} unmodified messages written and flushed (per message). The messages exist
+     * already and are written with void promises, as the proxy's runtime writes them, so what is allocated is the
+     * encoder's (and the embedded channel's outbound queue).
      *
      * @return the bytes written to the socket's side of the pipeline
      */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int write() {
-        for (int i = 0; i < BATCH; i++) {
-            Message message = Message.fromRaw(Protocol.CASSANDRA, envelope.retainedDuplicate(),
-                    CqlFrameParser.INSTANCE, 0);
-            sending.write(message);
-            message.release();
+        for (Message message : messages) {
+            sending.write(message, sending.voidPromise());
         }
         sending.flush();
         int bytes = 0;
         ByteBuf written;
         while ((written = sending.readOutbound()) != null) {
+            bytes += written.readableBytes();
+            written.release();
+        }
+        return bytes;
+    }
+
+    /**
+     * The backend side of the passthrough: {@value #BATCH} unmodified messages written with new stream ids (as
+     * {@code CassandraSinkSingle} sends requests: the ids go into the written bytes, not into the messages) and one
+     * flush, per message. For the response variants this is simply the cost for an envelope of that size.
+     *
+     * @return the bytes written to the socket's side of the pipeline
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int writeNewStreamIds() {
+        for (int i = 0; i < BATCH; i++) {
+            streamIds.add(100 + i);
+            rewriting.write(messages[i], rewriting.voidPromise());
+        }
+        rewriting.flush();
+        int bytes = 0;
+        ByteBuf written;
+        while ((written = rewriting.readOutbound()) != null) {
             bytes += written.readableBytes();
             written.release();
         }

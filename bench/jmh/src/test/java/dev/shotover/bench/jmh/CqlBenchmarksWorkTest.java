@@ -38,6 +38,9 @@ class CqlBenchmarksWorkTest {
                 default -> assertThat(written).isEqualTo(CqlCodecBenchmark.BATCH * envelopeBytes);
             }
             assertThat(benchmark.write()).isEqualTo(written);
+            // the same bytes with other stream ids, however they are gathered
+            assertThat(benchmark.writeNewStreamIds()).isEqualTo(written);
+            assertThat(benchmark.writeNewStreamIds()).isEqualTo(written);
 
             CassandraFrame frame = benchmark.parse();
             assertThat(frame.version()).isEqualTo(variant.version);
