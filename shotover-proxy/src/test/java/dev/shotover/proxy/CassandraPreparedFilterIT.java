@@ -17,6 +17,7 @@ import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import dev.shotover.proxy.cassandra.CassandraSessions;
+import dev.shotover.proxy.cassandra.ProxiedSessions;
 import dev.shotover.runtime.ShotoverProxy;
 import dev.shotover.testsupport.CassandraCluster;
 import dev.shotover.testsupport.LogCapture;
@@ -277,8 +278,6 @@ class CassandraPreparedFilterIT {
         // the driver may log a failed attempt while it reconnects to the restarted proxy, and (on a loaded machine) a
         // schema refresh on a control connection that reached the first proxy while it was shutting down
         logs.assertNoUnexpectedWarnOrError("Error while opening new channel",
-                "refreshing schema after a successful reconnection, keeping previous version (CompletionException: "
-                        + "com.datastax.oss.driver.api.core.connection.ClosedConnectionException: Channel was "
-                        + "force-closed)");
+                ProxiedSessions.RECONNECTION_REFRESH_WARNING);
     }
 }

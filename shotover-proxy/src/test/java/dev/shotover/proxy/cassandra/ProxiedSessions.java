@@ -29,6 +29,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Stateless and thread-safe; the caller closes the sessions.
  */
 public final class ProxiedSessions {
+    /**
+     * What the driver logs (WARN) when the schema refresh it starts after reconnecting meets a connection that is
+     * closing again, e.g. to a proxy or backend a test is stopping and restarting: driver-side timing, not an error.
+     */
+    public static final String RECONNECTION_REFRESH_WARNING =
+            "Unexpected error while refreshing schema after a successful reconnection";
+
     private ProxiedSessions() {
     }
 
