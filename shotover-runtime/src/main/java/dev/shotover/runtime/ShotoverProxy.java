@@ -165,11 +165,13 @@ public final class ShotoverProxy implements AutoCloseable {
                 log.warn("connections did not drain within {}; closing them", drainTimeout);
             }
         }
-        if (group != null) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        }
+        // chains close while the event loops still run: what a builder shares between connections (the backend
+        // connections of ValkeySinkShared) is closed by tasks on those loops, which a graceful shutdown still runs
         for (BuiltSource built : topology) {
             built.chain().close();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         }
         if (observability != null) {
             observability.close();
