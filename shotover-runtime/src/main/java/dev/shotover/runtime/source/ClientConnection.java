@@ -63,6 +63,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     /** True while runs are being started: backend channels written meanwhile are flushed when that ends. */
     private boolean startingRuns;
     private final ArrayList<Channel> flushAfterRuns = new ArrayList<>(2);
+    /** Out-of-order responses written and not yet flushed: one flush task is queued. */
+    private boolean clientFlushQueued;
+    private final Runnable flushClient = () -> {
+        clientFlushQueued = false;
+        this.ctx.flush();
+    };
     private volatile ChannelHandlerContext ctx;
     private TransformChain chain;
     private List<Message> pending = new ArrayList<>();
@@ -307,7 +313,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             close |= run.state.closeClientConnection();
         }
         if (wrote) {
-            ctx.flush();
+            if (inOrder || close) {
+                ctx.flush();
+            } else if (!clientFlushQueued) {
+                // out of order, each run is one request: the runs a backend read completes are flushed together,
+                // after that read, instead of one write to the client per response
+                clientFlushQueued = true;
+                ctx.executor().execute(flushClient);
+            }
         }
         if (close) {
             finished = true;
@@ -495,6 +508,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     private void finishDraining() {
+        ctx.flush();
         Promise<Void> done = drained;
         ctx.channel().closeFuture().addListener(f -> done.trySuccess(null));
         ctx.close();
