@@ -107,7 +107,7 @@ ensure_proxy_jar() {  # ensure_proxy_jar <jar> <rebuild 0|1>: sets PROXY_JAR_COP
   if [[ $rebuild == 1 || ! -f $jar ]]; then
     log "building the proxy jar"
     # only the modules the jar needs, so that work in progress in test code elsewhere cannot break the bench
-    (cd "$ROOT" && mvn -B -q -pl shotover-proxy -am install -Dmaven.test.skip=true)
+    (cd "$ROOT" && mvn -B -q -pl shotover-proxy -am package -Dmaven.test.skip=true)
   fi
   PROXY_JAR_COPY=$WORK/shotover-proxy.jar
   cp "$jar" "$PROXY_JAR_COPY"
@@ -116,7 +116,7 @@ ensure_proxy_jar() {  # ensure_proxy_jar <jar> <rebuild 0|1>: sets PROXY_JAR_COP
 ensure_bench_jar() {  # ensure_bench_jar <rebuild 0|1>: sets BENCH_JAR_COPY
   if [[ $1 == 1 || ! -f $BENCH_JAR ]]; then
     log "building the benchmark jar"
-    (cd "$ROOT" && mvn -B -q -pl bench/jmh -am install -Dmaven.test.skip=true)
+    (cd "$ROOT" && mvn -B -q -pl bench/jmh -am package -Dmaven.test.skip=true)
   fi
   BENCH_JAR_COPY=$WORK/shotover-bench.jar
   cp "$BENCH_JAR" "$BENCH_JAR_COPY"
