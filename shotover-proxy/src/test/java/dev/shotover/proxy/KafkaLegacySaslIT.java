@@ -1,13 +1,8 @@
 package dev.shotover.proxy;
 
-import static dev.shotover.proxy.KafkaClients.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import dev.shotover.runtime.ShotoverProxy;
-import dev.shotover.testsupport.FreePort;
-import dev.shotover.testsupport.KafkaBroker;
 import dev.shotover.testsupport.LogCapture;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -18,7 +13,6 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.security.auth.callback.Callback;
@@ -27,12 +21,6 @@ import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslClient;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
@@ -54,7 +42,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * The legacy SASL flow through {@code KafkaSinkSingle}: SaslHandshake <b>v0</b>, then the mechanism's tokens as bare
@@ -72,65 +59,26 @@ class KafkaLegacySaslIT {
 
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(15);
 
-    private static KafkaBroker kafka;
-    private static ShotoverProxy proxy;
-    private static Level previousKafkaLevel;
+    private static KafkaSaslBroker broker;
 
     @BeforeAll
     static void start() throws Exception {
-        ch.qos.logback.classic.Logger kafkaLogger =
-                (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka");
-        previousKafkaLevel = kafkaLogger.getLevel();
-        kafkaLogger.setLevel(Level.ERROR);
-
-        int[] ports = FreePort.find(2);
-        kafka = KafkaBroker.builder().port(ports[0]).controllerPort(ports[1])
-                .clientSecurityProtocol("SASL_PLAINTEXT")
-                .property("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256")
-                .property("sasl.mechanism.inter.broker.protocol", "PLAIN")
-                .property("listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
-                                + "password=\"admin-secret\" user_admin=\"admin-secret\" user_alice=\"alice-secret\";")
-                .property("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
-                        "org.apache.kafka.common.security.scram.ScramLoginModule required;")
-                .start();
-        proxy = ShotoverProxy.builder().topologyYaml("""
-                sources:
-                  - Kafka:
-                      name: "kafka"
-                      listen_addr: "127.0.0.1:0"
-                      chain:
-                        - KafkaSinkSingle:
-                            destination_port: %d
-                """.formatted(kafka.port())).start();
-        Map<String, Object> admin = new HashMap<>();
-        admin.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
-        admin.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
-        admin.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                + "username=\"admin\" password=\"admin-secret\";");
-        try (Admin client = admin(kafka.bootstrapServers(), admin)) {
-            client.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("bob",
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), "bob-secret"))).all().get();
-        }
+        broker = KafkaSaslBroker.start();
         ScramSaslClientProvider.initialize();
     }
 
     @AfterAll
     static void stop() {
-        if (proxy != null) {
-            proxy.close();
+        if (broker != null) {
+            broker.close();
         }
-        if (kafka != null) {
-            kafka.close();
-        }
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(previousKafkaLevel);
         // a rejected token ends the connection as the broker ended it: nothing for the proxy to warn about
         logs.assertNoUnexpectedWarnOrError();
     }
 
     private static InetSocketAddress target(String name) {
-        return name.equals("proxy") ? new InetSocketAddress("127.0.0.1", proxy.address("kafka").getPort())
-                : new InetSocketAddress("127.0.0.1", kafka.port());
+        return name.equals("proxy") ? new InetSocketAddress("127.0.0.1", broker.proxy.address("kafka").getPort())
+                : new InetSocketAddress("127.0.0.1", broker.kafka.port());
     }
 
     @ParameterizedTest

@@ -3,36 +3,27 @@ package dev.shotover.proxy;
 import static dev.shotover.proxy.KafkaClients.admin;
 import static dev.shotover.proxy.KafkaClients.consumer;
 import static dev.shotover.proxy.KafkaClients.producer;
+import static dev.shotover.proxy.KafkaSaslBroker.plain;
+import static dev.shotover.proxy.KafkaSaslBroker.scram;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import dev.shotover.runtime.ShotoverProxy;
-import dev.shotover.testsupport.FreePort;
-import dev.shotover.testsupport.KafkaBroker;
 import dev.shotover.testsupport.LogCapture;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * SASL through {@code KafkaSinkSingle} to a broker that requires it: SaslHandshake and SaslAuthenticate pass through
@@ -42,73 +33,25 @@ class KafkaSaslIT {
     @RegisterExtension
     static final LogCapture logs = new LogCapture();
 
-    private static KafkaBroker kafka;
-    private static ShotoverProxy proxy;
+    private static KafkaSaslBroker broker;
     private static String bootstrap;
-    private static Level previousKafkaLevel;
 
     @BeforeAll
     static void start() throws Exception {
-        ch.qos.logback.classic.Logger kafkaLogger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka");
-        previousKafkaLevel = kafkaLogger.getLevel();
-        kafkaLogger.setLevel(Level.ERROR);
-
-        int[] ports = FreePort.find(2);
-        kafka = KafkaBroker.builder().port(ports[0]).controllerPort(ports[1])
-                .clientSecurityProtocol("SASL_PLAINTEXT")
-                .property("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256")
-                .property("sasl.mechanism.inter.broker.protocol", "PLAIN")
-                .property("listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
-                                + "password=\"admin-secret\" user_admin=\"admin-secret\" user_alice=\"alice-secret\";")
-                .property("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
-                        "org.apache.kafka.common.security.scram.ScramLoginModule required;")
-                .start();
-        proxy = ShotoverProxy.builder().topologyYaml("""
-                sources:
-                  - Kafka:
-                      name: "kafka"
-                      listen_addr: "127.0.0.1:0"
-                      chain:
-                        - KafkaSinkSingle:
-                            destination_port: %d
-                """.formatted(kafka.port())).start();
-        bootstrap = "127.0.0.1:" + proxy.address("kafka").getPort();
+        broker = KafkaSaslBroker.start();
+        bootstrap = broker.proxyBootstrap();
         try (Admin admin = admin(bootstrap, plain("admin", "admin-secret"))) {
-            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("bob",
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), "bob-secret"))).all().get();
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("secured", 1, (short) 1))).all().get();
         }
     }
 
     @AfterAll
     static void stop() {
-        if (proxy != null) {
-            proxy.close();
+        if (broker != null) {
+            broker.close();
         }
-        if (kafka != null) {
-            kafka.close();
-        }
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(previousKafkaLevel);
         // only the clients report the failed authentications; the proxy logs nothing at WARN or ERROR for them
         logs.assertNoUnexpectedWarnOrError("failed authentication due to: Authentication failed");
-    }
-
-    private static Map<String, Object> plain(String user, String password) {
-        return sasl("PLAIN", "org.apache.kafka.common.security.plain.PlainLoginModule", user, password);
-    }
-
-    private static Map<String, Object> scram(String user, String password) {
-        return sasl("SCRAM-SHA-256", "org.apache.kafka.common.security.scram.ScramLoginModule", user, password);
-    }
-
-    private static Map<String, Object> sasl(String mechanism, String module, String user, String password) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
-        props.put(SaslConfigs.SASL_MECHANISM, mechanism);
-        props.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + user + "\" password=\""
-                + password + "\";");
-        return props;
     }
 
     @Test
