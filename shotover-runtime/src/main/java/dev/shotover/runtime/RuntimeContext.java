@@ -51,6 +51,15 @@ public interface RuntimeContext extends TransformContext {
         return null;
     }
 
+    /**
+     * Whether bytes from {@code backend} can be spliced to the client ({@link ResponseStream#spliceFrom}): both are
+     * epoll channels on the same event loop and neither has TLS (the bytes must pass as they are on both wires).
+     * Called on the event loop once the backend channel is active.
+     */
+    default boolean canSpliceToClient(Channel backend) {
+        return false;
+    }
+
     /** Narrows a context handed to a transform; every context the runtime makes is a RuntimeContext. */
     static RuntimeContext of(TransformContext context) {
         if (context instanceof RuntimeContext runtime) {

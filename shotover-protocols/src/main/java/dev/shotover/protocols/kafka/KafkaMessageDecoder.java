@@ -69,6 +69,11 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
     private boolean failed;
     /** Bytes of the incomplete response at the cumulation's start already reported in a part; 0 before the first. */
     private int reportedOfIncomplete;
+    /** Bytes of the incomplete response that bypass this decoder ({@link KafkaResponsePart.Bypass}). */
+    private int bypassedOfIncomplete;
+    /** Report a streamed Fetch response after every read rather than per 256 KiB, and allow bypasses. */
+    private boolean reportEveryRead;
+    private final KafkaResponsePart.Bypass bypass = this::bypass;
 
     // client side only: the legacy SASL flow in progress
     /** Tokens the client still sends in the legacy flow; 0 outside it, {@link LegacySaslMechanisms#UNKNOWN}. */
@@ -131,12 +136,16 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
                     : new KafkaDecodeException("a Kafka " + (tracker == null ? "request" : "response") + " of "
                             + size + " bytes exceeds the maximum frame size of " + maxFrameSize + " bytes"), in);
         }
-        if (in.readableBytes() < KafkaMessages.SIZE_PREFIX_LENGTH + size) {
-            if (streamLargeFetches && !saslToken) {
-                // mid-event: only when enough arrived to be worth a write of its own
-                reportIncompleteFetch(ctx, in, STREAMED_PART_MIN_BYTES);
+        if (in.readableBytes() < KafkaMessages.SIZE_PREFIX_LENGTH + size - bypassedOfIncomplete) {
+            if (!streamLargeFetches || saslToken) {
+                return;
             }
-            return;
+            // mid-event: only when enough arrived to be worth a write of its own
+            reportIncompleteFetch(ctx, in, reportEveryRead ? 1 : STREAMED_PART_MIN_BYTES);
+            // the receiver may have taken the rest past us (a record set ending the response)
+            if (failed || in.readableBytes() < KafkaMessages.SIZE_PREFIX_LENGTH + size - bypassedOfIncomplete) {
+                return;
+            }
         }
         if (saslToken) {
             out.add(saslToken(in, size));
@@ -154,8 +163,10 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
             }
             parser = KafkaFrameParsers.response(request.apiKey(), request.apiVersion());
         }
-        ByteBuf raw = in.readRetainedSlice(KafkaMessages.SIZE_PREFIX_LENGTH + size);
+        // a response with bypassed bytes holds only those that came through here (its receiver streamed it)
+        ByteBuf raw = in.readRetainedSlice(KafkaMessages.SIZE_PREFIX_LENGTH + size - bypassedOfIncomplete);
         reportedOfIncomplete = 0;
+        bypassedOfIncomplete = 0;
         Message message = Message.fromRaw(Protocol.KAFKA, raw, parser, System.nanoTime());
         if (tracker == null) {
             errorAcknowledgementMayFollow = false;
@@ -171,7 +182,7 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
      */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        if (streamLargeFetches && !failed) {
+        if (streamLargeFetches && !failed && !reportEveryRead) {
             reportIncompleteFetch(ctx, internalBuffer(), 1);
         }
         super.channelReadComplete(ctx);
@@ -188,7 +199,7 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
             return;
         }
         int length = KafkaMessages.SIZE_PREFIX_LENGTH + in.getInt(in.readerIndex());
-        if (length < STREAMED_FETCH_MIN_LENGTH || received >= length) {
+        if (length < STREAMED_FETCH_MIN_LENGTH || received >= length - bypassedOfIncomplete) {
             return;
         }
         int correlationId = in.getInt(in.readerIndex() + KafkaMessages.SIZE_PREFIX_LENGTH);
@@ -201,7 +212,29 @@ public final class KafkaMessageDecoder extends ByteToMessageDecoder {
         boolean first = reportedOfIncomplete == 0;
         reportedOfIncomplete = received;
         ctx.fireChannelRead(new KafkaResponsePart(correlationId, length, first,
-                in.retainedSlice(in.readerIndex(), received)));
+                in.retainedSlice(in.readerIndex(), received), reportEveryRead ? bypass : null));
+    }
+
+    /**
+     * Reports streamed Fetch responses after every read and lets the receiver of the parts take bytes past the
+     * decoder ({@link KafkaResponsePart#bypass}): for a receiver that splices record sets, which needs to decide
+     * before the next read. Called on the channel's event loop.
+     */
+    public void reportEveryRead(boolean everyRead) {
+        this.reportEveryRead = everyRead;
+    }
+
+    private void bypass(int length, io.netty.util.concurrent.Future<?> done) {
+        if (length <= 0) {
+            throw new IllegalArgumentException("bypass of " + length + " bytes");
+        }
+        bypassedOfIncomplete += length;
+        done.addListener(f -> {
+            if (!f.isSuccess()) {
+                // where the broker's stream stands is unknown now: nothing after can be decoded
+                failed = true;
+            }
+        });
     }
 
     /**

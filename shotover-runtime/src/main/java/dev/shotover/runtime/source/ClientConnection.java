@@ -11,8 +11,17 @@ import dev.shotover.runtime.net.Transport;
 import dev.shotover.runtime.observability.HotPathRecording;
 import dev.shotover.runtime.observability.ProxyMetrics;
 import io.micrometer.core.instrument.Timer;
+import dev.shotover.api.Metrics;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import java.nio.channels.ClosedChannelException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -81,6 +90,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private List<Channel> pacedBackends;
     /** The run whose first response a sink is writing ahead ({@link #streamResponse}); null when none. */
     private Run streaming;
+    /** Splices from backends to this client not yet completed ({@link ResponseStream#spliceFrom}). */
+    private int splicesInProgress;
+    /** An empty write is queued whose completion paces the backends again ({@link #pacePacedBackends}). */
+    private boolean pacingAfterWrites;
+    private Metrics.Counter splicedBytes;
 
     /**
      * One chain run: the requests as they arrived, and the outcome once known. It is also the completion callback of
@@ -163,10 +177,34 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private void pacePacedBackends() {
         if (pacedBackends != null) {
             boolean read = backendsMayRead();
+            if (read && splicesInProgress > 0 && clientHasPendingWrites()) {
+                // a splice's bytes may be waiting in its pipe for the client's socket (Netty stopped the backend for
+                // that and resumes it once they are out): a backend reading now could put nothing into the full pipe,
+                // and level-triggered epoll would call it again at once, spinning. So wait until the writes are out.
+                paceAfterPendingWrites();
+                return;
+            }
             for (int i = 0; i < pacedBackends.size(); i++) {
                 pacedBackends.get(i).config().setAutoRead(read);
             }
         }
+    }
+
+    private boolean clientHasPendingWrites() {
+        ChannelOutboundBuffer pendingWrites = ctx.channel().unsafe().outboundBuffer();
+        return pendingWrites != null && !pendingWrites.isEmpty();
+    }
+
+    /** An empty write completes once everything written before it is out (splices included). */
+    private void paceAfterPendingWrites() {
+        if (pacingAfterWrites) {
+            return;
+        }
+        pacingAfterWrites = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            pacingAfterWrites = false;
+            pacePacedBackends();
+        });
     }
 
     private boolean backendsMayRead() {
@@ -549,13 +587,61 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         oldest.firstResponseStreamed = true;
         streaming = oldest;
-        return part -> {
-            if (streaming != oldest || failed || finished) {
+        return new Stream(oldest);
+    }
+
+    @Override
+    public boolean canSpliceToClient(Channel backend) {
+        Channel client = ctx.channel();
+        return client instanceof AbstractEpollStreamChannel && backend instanceof AbstractEpollStreamChannel
+                && client.eventLoop() == backend.eventLoop()
+                && client.pipeline().get(SslHandler.class) == null && backend.pipeline().get(SslHandler.class) == null;
+    }
+
+    /** The response of {@code run} being written while it arrives. */
+    private final class Stream implements ResponseStream {
+        private final Run run;
+
+        Stream(Run run) {
+            this.run = run;
+        }
+
+        private boolean current() {
+            return streaming == run && !failed && !finished;
+        }
+
+        @Override
+        public void write(ByteBuf part) {
+            if (!current()) {
                 part.release();
                 return;
             }
             ctx.writeAndFlush(part, ctx.voidPromise());
-        };
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // spliceTo: Netty 4.2 marks it for removal in some later version
+        public Future<Void> spliceFrom(Channel backend, int length) {
+            if (!current() || !canSpliceToClient(backend)) {
+                return backend.newFailedFuture(new ClosedChannelException());
+            }
+            ChannelPromise done = backend.newPromise();
+            splicesInProgress++;
+            done.addListener(f -> {
+                splicesInProgress--;
+                if (f.isSuccess()) {
+                    if (splicedBytes == null) {
+                        splicedBytes = source.metrics().counter("shotover_spliced_bytes_count", "source",
+                                source.name());
+                    }
+                    splicedBytes.increment(length);
+                }
+                // Netty resumed the backend when the pipe drained, whether or not the client is writable now
+                pacePacedBackends();
+            });
+            ((AbstractEpollStreamChannel) backend).spliceTo((AbstractEpollStreamChannel) ctx.channel(), length, done);
+            return done;
+        }
     }
 
     // ---- TransformContext ----

@@ -7,6 +7,7 @@ import dev.shotover.api.Transform;
 import dev.shotover.api.kafka.KafkaFrame;
 import dev.shotover.api.kafka.KafkaMessages;
 import dev.shotover.protocols.kafka.KafkaCodecs;
+import dev.shotover.protocols.kafka.KafkaMessageDecoder;
 import dev.shotover.protocols.kafka.KafkaResponsePart;
 import dev.shotover.runtime.RuntimeContext;
 import dev.shotover.runtime.net.HostAndPort;
@@ -14,6 +15,7 @@ import dev.shotover.runtime.sink.ReadTimeout;
 import dev.shotover.runtime.sink.ResponseBatch;
 import dev.shotover.runtime.sink.SinkConnection;
 import dev.shotover.runtime.tls.TlsConnector;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -63,6 +65,8 @@ final class KafkaSinkSingle implements Transform {
     private boolean connected;
     private List<HeldBack> heldBack = new ArrayList<>();
     private final FetchCutThrough cutThrough;
+    /** The broker channel when its bytes can be spliced to the client (see {@link FetchCutThrough}); else null. */
+    private Channel spliceable;
 
     /** One request waiting for its response, with what is needed to rewrite that response. */
     private record Outstanding(MessageId requestId, short apiKey, short apiVersion, ResponseBatch batch, int index) {
@@ -80,7 +84,7 @@ final class KafkaSinkSingle implements Transform {
         this.connectTimeoutMs = connectTimeoutMs;
         this.readTimeout = new ReadTimeout(context.eventLoop(), readTimeoutSeconds, () -> destination,
                 () -> !outstanding.isEmpty() && failure == null, this::fail);
-        this.cutThrough = new FetchCutThrough(context::streamResponse);
+        this.cutThrough = new FetchCutThrough(context::streamResponse, this::fail);
     }
 
     @Override
@@ -144,6 +148,10 @@ final class KafkaSinkSingle implements Transform {
         handlers.add(new ChannelInboundHandlerAdapter() {
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
+                if (context.canSpliceToClient(ctx.channel())) {
+                    spliceable = ctx.channel();
+                    ctx.pipeline().get(KafkaMessageDecoder.class).reportEveryRead(true);
+                }
                 // a task of its own, so it runs after the SinkConnection has written what it queued meanwhile
                 ctx.executor().execute(KafkaSinkSingle.this::onConnected);
                 ctx.fireChannelActive();
@@ -168,7 +176,7 @@ final class KafkaSinkSingle implements Transform {
             part.received().release();
             return;
         }
-        cutThrough.onPart(part, oldest.requestId());
+        cutThrough.onPart(part, oldest.requestId(), oldest.apiVersion(), spliceable);
     }
 
     private void onConnected() {

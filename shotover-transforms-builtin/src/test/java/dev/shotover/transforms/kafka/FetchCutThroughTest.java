@@ -14,6 +14,11 @@ import dev.shotover.runtime.ResponseStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,6 +125,102 @@ class FetchCutThroughTest {
         cutThrough.onPart(part(wire, wire.readableBytes() - 1, true), request);
         assertThatThrownBy(() -> cutThrough.finish(message(wire), VERSION, PROXY_PORT))
                 .isInstanceOf(IOException.class).hasMessageContaining("names new leaders");
+    }
+
+    @Test
+    void splicedResponsesReachTheClientByteForByteAsTheHeldBackPathWritesThemPortsRewritten() throws IOException {
+        for (boolean newLeaders : new boolean[] {false, true}) {
+            ByteBuf wire = fetchResponse(newLeaders);
+            // today's path (no splicing) for reference
+            MessageId reference = MessageId.random();
+            FetchCutThrough held = new FetchCutThrough(id -> client);
+            held.onPart(part(wire, 300_000, true), reference);
+            held.finish(message(wire), VERSION, PROXY_PORT);
+            byte[] expected = concatenated();
+            sent.forEach(ByteBuf::release);
+            sent.clear();
+
+            for (int chunk : new int[] {1_000, 65_536, 150_000}) {
+                assertThat(splicedThrough(wire, chunk)).as("chunks of %d, new leaders %s", chunk, newLeaders)
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void aFailedSpliceFailsTheSink() {
+        ByteBuf wire = fetchResponse(false);
+        List<Throwable> failures = new ArrayList<>();
+        ResponseStream failing = new ResponseStream() {
+            @Override
+            public void write(ByteBuf part) {
+                part.release();
+            }
+
+            @Override
+            public Future<Void> spliceFrom(Channel backend, int length) {
+                return ImmediateEventExecutor.INSTANCE.newFailedFuture(new IOException("client gone"));
+            }
+        };
+        FetchCutThrough cutThrough = new FetchCutThrough(id -> failing, failures::add);
+        int[] bypassed = new int[1];
+        boolean[] decoderFailed = new boolean[1];
+        KafkaResponsePart.Bypass bypass = (length, done) -> {
+            bypassed[0] += length;
+            done.addListener(f -> decoderFailed[0] = !f.isSuccess());
+        };
+        cutThrough.onPart(new KafkaResponsePart(11, wire.readableBytes(), true, wire.retainedSlice(0, 65_536),
+                bypass), MessageId.random(), VERSION, new EmbeddedChannel());
+        assertThat(bypassed[0]).isPositive();
+        assertThat(decoderFailed[0]).isTrue();
+        assertThat(failures).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("client gone"));
+    }
+
+    /**
+     * Feeds {@code wire} to a splicing FetchCutThrough in reads of {@code chunk} bytes as the decoder would (parts
+     * of everything received in user space; the bytes it splices skipped) and returns what the client got.
+     */
+    private byte[] splicedThrough(ByteBuf wire, int chunk) throws IOException {
+        byte[] all = bytes(wire);
+        ByteArrayOutputStream client = new ByteArrayOutputStream();
+        int[] wirePosition = {0};
+        int[] splices = {0};
+        ResponseStream stream = new ResponseStream() {
+            @Override
+            public void write(ByteBuf part) {
+                client.writeBytes(bytes(part));
+                part.release();
+            }
+
+            @Override
+            public Future<Void> spliceFrom(Channel backend, int length) {
+                client.write(all, wirePosition[0], length);
+                wirePosition[0] += length;
+                splices[0]++;
+                return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
+            }
+        };
+        MessageId request = MessageId.random();
+        FetchCutThrough cutThrough = new FetchCutThrough(id -> stream);
+        ByteBuf user = Unpooled.buffer();
+        int[] bypassed = {0};
+        KafkaResponsePart.Bypass bypass = (length, done) -> bypassed[0] += length;
+        boolean first = true;
+        while (wirePosition[0] < all.length) {
+            int n = Math.min(chunk, all.length - wirePosition[0]);
+            user.writeBytes(all, wirePosition[0], n);
+            wirePosition[0] += n;
+            if (user.readableBytes() + bypassed[0] < all.length) {
+                cutThrough.onPart(new KafkaResponsePart(11, all.length, first, user.retainedSlice(), bypass),
+                        request, VERSION, new EmbeddedChannel());
+                first = false;
+            }
+        }
+        assertThat(splices[0]).isPositive();
+        assertThat(user.readableBytes() + bypassed[0]).isEqualTo(all.length);
+        cutThrough.finish(message(user), VERSION, PROXY_PORT);
+        user.release();
+        return client.toByteArray();
     }
 
     /** Three partitions of 40 records of 10 KB; with {@code newLeaders}, two node endpoints (KIP-951). */
