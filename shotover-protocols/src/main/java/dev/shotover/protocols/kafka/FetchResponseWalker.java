@@ -221,15 +221,7 @@ public final class FetchResponseWalker {
 
         @Override
         public int readUnsignedVarint() {
-            int value = 0;
-            for (int shift = 0; shift < 35; shift += 7) {
-                byte b = readByte();
-                value |= (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) {
-                    return value;
-                }
-            }
-            throw new IllegalArgumentException("varint is too long");
+            return Varints.readUnsigned(this);
         }
 
         @Override
@@ -239,21 +231,12 @@ public final class FetchResponseWalker {
 
         @Override
         public int readVarint() {
-            int raw = readUnsignedVarint();
-            return (raw >>> 1) ^ -(raw & 1);
+            return Varints.readSigned(this);
         }
 
         @Override
         public long readVarlong() {
-            long raw = 0;
-            for (int shift = 0; shift < 70; shift += 7) {
-                byte b = readByte();
-                raw |= (long) (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) {
-                    return (raw >>> 1) ^ -(raw & 1);
-                }
-            }
-            throw new IllegalArgumentException("varlong is too long");
+            return Varints.readSignedLong(this);
         }
 
         /** What is left of the whole response, holes and bytes still to come included. */

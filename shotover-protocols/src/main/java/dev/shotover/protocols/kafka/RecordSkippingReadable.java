@@ -58,15 +58,7 @@ final class RecordSkippingReadable implements Readable {
 
     @Override
     public int readUnsignedVarint() {
-        int value = 0;
-        for (int shift = 0; shift < 35; shift += 7) {
-            byte b = in.readByte();
-            value |= (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("varint is too long: the most significant bit of its 5th byte is set");
+        return Varints.readUnsigned(this);
     }
 
     @Override
@@ -76,21 +68,12 @@ final class RecordSkippingReadable implements Readable {
 
     @Override
     public int readVarint() {
-        int raw = readUnsignedVarint();
-        return (raw >>> 1) ^ -(raw & 1);
+        return Varints.readSigned(this);
     }
 
     @Override
     public long readVarlong() {
-        long raw = 0;
-        for (int shift = 0; shift < 70; shift += 7) {
-            byte b = in.readByte();
-            raw |= (long) (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                return (raw >>> 1) ^ -(raw & 1);
-            }
-        }
-        throw new IllegalArgumentException("varlong is too long: the most significant bit of its 10th byte is set");
+        return Varints.readSignedLong(this);
     }
 
     @Override
