@@ -13,6 +13,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Message;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.apache.kafka.common.protocol.Readable;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
 
@@ -101,21 +102,12 @@ public final class KafkaFrameCodec {
         }
         RecordSkippingReadable readable = new RecordSkippingReadable(
                 raw.slice(raw.readerIndex() + KafkaMessages.SIZE_PREFIX_LENGTH, payloadLength));
-        short headerVersion = apiKey.responseHeaderVersion(version);
-        ResponseHeaderData header;
-        ApiMessage body;
-        try {
-            header = new ResponseHeaderData(readable, headerVersion);
-            body = ApiMessageType.fromApiKey(apiKey.id).newResponse();
-            body.read(readable, version);
-        } catch (RuntimeException e) {
-            throw new KafkaDecodeException("invalid " + apiKey.name + " v" + version + " response: " + e.getMessage(), e);
-        }
+        KafkaFrame.Response response = readResponse(readable, apiKey, version);
         if (readable.remaining() > 0) {
             throw new KafkaDecodeException(readable.remaining() + " unexpected bytes after the " + apiKey.name + " v"
                     + version + " response");
         }
-        return new KafkaFrame.Response(apiKey, version, new ResponseHeader(header, headerVersion), body);
+        return response;
     }
 
     private static KafkaFrame.Response response(ByteBuf raw, ApiKeys apiKey, short version, boolean copy) {
@@ -143,8 +135,14 @@ public final class KafkaFrameCodec {
     }
 
     private static KafkaFrame.Response response(ByteBuffer buffer, ApiKeys apiKey, short version) {
+        KafkaFrame.Response response = readResponse(new ByteBufferAccessor(buffer), apiKey, version);
+        requireFullyRead(buffer, apiKey, version, "response");
+        return response;
+    }
+
+    /** Reads a response's header and body; the caller checks that nothing follows. */
+    private static KafkaFrame.Response readResponse(Readable readable, ApiKeys apiKey, short version) {
         short headerVersion = apiKey.responseHeaderVersion(version);
-        ByteBufferAccessor readable = new ByteBufferAccessor(buffer);
         ResponseHeaderData header;
         ApiMessage body;
         try {
@@ -154,7 +152,6 @@ public final class KafkaFrameCodec {
         } catch (RuntimeException e) {
             throw new KafkaDecodeException("invalid " + apiKey.name + " v" + version + " response: " + e.getMessage(), e);
         }
-        requireFullyRead(buffer, apiKey, version, "response");
         return new KafkaFrame.Response(apiKey, version, new ResponseHeader(header, headerVersion), body);
     }
 
