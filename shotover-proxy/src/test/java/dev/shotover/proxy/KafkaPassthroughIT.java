@@ -17,6 +17,7 @@ import dev.shotover.runtime.ShotoverProxy;
 import dev.shotover.testsupport.FreePort;
 import dev.shotover.testsupport.KafkaBroker;
 import dev.shotover.testsupport.LogCapture;
+import dev.shotover.testsupport.LoggerLevel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -75,19 +76,16 @@ import org.slf4j.LoggerFactory;
 class KafkaPassthroughIT {
     @RegisterExtension
     static final LogCapture logs = new LogCapture();
+    @RegisterExtension
+    static final LoggerLevel kafkaLogs = new LoggerLevel("org.apache.kafka", Level.WARN);
 
     private static KafkaBroker kafka;
     private static ShotoverProxy proxy;
     private static String bootstrap;
     private static Admin admin;
-    private static Level previousKafkaLevel;
 
     @BeforeAll
     static void start() throws Exception {
-        // kafka-clients log every config at INFO; keep the test output to what matters
-        ch.qos.logback.classic.Logger kafkaLogger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka");
-        previousKafkaLevel = kafkaLogger.getLevel();
-        kafkaLogger.setLevel(Level.WARN);
         KafkaTestTransforms.CAPTURED.clear();
 
         int[] ports = FreePort.find(2);
@@ -152,7 +150,6 @@ class KafkaPassthroughIT {
         if (kafka != null) {
             kafka.close();
         }
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(previousKafkaLevel);
         // auto-created topics are announced by the clients with a metadata warning before they exist, and a
         // transaction's first produce may race the coordinator's bookkeeping: both are retried by the clients
         logs.assertNoUnexpectedWarnOrError("UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE",

@@ -3,10 +3,10 @@ package dev.shotover.proxy;
 import static dev.shotover.proxy.KafkaClients.admin;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import dev.shotover.runtime.ShotoverProxy;
 import dev.shotover.testsupport.FreePort;
 import dev.shotover.testsupport.KafkaBroker;
+import dev.shotover.testsupport.LoggerLevel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,6 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.config.SaslConfigs;
-import org.slf4j.LoggerFactory;
 
 /**
  * A broker that requires SASL (PLAIN and SCRAM-SHA-256 on a SASL_PLAINTEXT listener) behind a proxy of
@@ -27,21 +26,18 @@ import org.slf4j.LoggerFactory;
  * clients log each one.
  */
 final class KafkaSaslBroker implements AutoCloseable {
-    private static final Logger KAFKA_LOGGER = (Logger) LoggerFactory.getLogger("org.apache.kafka");
-
     final KafkaBroker kafka;
     final ShotoverProxy proxy;
-    private final Level previousKafkaLevel;
+    private final LoggerLevel kafkaLogs;
 
-    private KafkaSaslBroker(KafkaBroker kafka, ShotoverProxy proxy, Level previousKafkaLevel) {
+    private KafkaSaslBroker(KafkaBroker kafka, ShotoverProxy proxy, LoggerLevel kafkaLogs) {
         this.kafka = kafka;
         this.proxy = proxy;
-        this.previousKafkaLevel = previousKafkaLevel;
+        this.kafkaLogs = kafkaLogs;
     }
 
     static KafkaSaslBroker start() throws Exception {
-        Level previous = KAFKA_LOGGER.getLevel();
-        KAFKA_LOGGER.setLevel(Level.ERROR);
+        LoggerLevel kafkaLogs = new LoggerLevel("org.apache.kafka", Level.ERROR).set();
         KafkaBroker kafka = null;
         ShotoverProxy proxy = null;
         try {
@@ -70,7 +66,7 @@ final class KafkaSaslBroker implements AutoCloseable {
                 admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("bob",
                         new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), "bob-secret"))).all().get();
             }
-            return new KafkaSaslBroker(kafka, proxy, previous);
+            return new KafkaSaslBroker(kafka, proxy, kafkaLogs);
         } catch (Exception | Error e) {
             if (proxy != null) {
                 proxy.close();
@@ -78,7 +74,7 @@ final class KafkaSaslBroker implements AutoCloseable {
             if (kafka != null) {
                 kafka.close();
             }
-            KAFKA_LOGGER.setLevel(previous);
+            kafkaLogs.close();
             throw e;
         }
     }
@@ -109,6 +105,6 @@ final class KafkaSaslBroker implements AutoCloseable {
     public void close() {
         proxy.close();
         kafka.close();
-        KAFKA_LOGGER.setLevel(previousKafkaLevel);
+        kafkaLogs.close();
     }
 }

@@ -10,6 +10,7 @@ import dev.shotover.runtime.ShotoverProxy;
 import dev.shotover.testsupport.FreePort;
 import dev.shotover.testsupport.KafkaBroker;
 import dev.shotover.testsupport.LogCapture;
+import dev.shotover.testsupport.LoggerLevel;
 import dev.shotover.testsupport.TestCertificates;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * Large Fetch responses through {@code KafkaSinkSingle} alone have their record sets spliced from the broker's
@@ -49,18 +49,15 @@ class KafkaSpliceIT {
 
     @RegisterExtension
     static final LogCapture logs = new LogCapture();
+    @RegisterExtension
+    static final LoggerLevel kafkaLogs = new LoggerLevel("org.apache.kafka", Level.WARN);
 
     private static TestCertificates certs;
     private static KafkaBroker kafka;
     private static ShotoverProxy proxy;
-    private static Level previousKafkaLevel;
 
     @BeforeAll
     static void start() throws Exception {
-        ch.qos.logback.classic.Logger kafkaLogger =
-                (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka");
-        previousKafkaLevel = kafkaLogger.getLevel();
-        kafkaLogger.setLevel(Level.WARN);
         certs = TestCertificates.generate();
         int[] ports = FreePort.find(2);
         kafka = KafkaBroker.builder().port(ports[0]).controllerPort(ports[1]).start();
@@ -108,7 +105,6 @@ class KafkaSpliceIT {
         if (kafka != null) {
             kafka.close();
         }
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(previousKafkaLevel);
         logs.assertNoUnexpectedWarnOrError();
     }
 

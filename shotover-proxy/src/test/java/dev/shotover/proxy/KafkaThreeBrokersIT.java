@@ -17,6 +17,7 @@ import dev.shotover.runtime.ShotoverProxy;
 import dev.shotover.testsupport.FreePort;
 import dev.shotover.testsupport.KafkaBroker;
 import dev.shotover.testsupport.LogCapture;
+import dev.shotover.testsupport.LoggerLevel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
 class KafkaThreeBrokersIT {
     @RegisterExtension
     static final LogCapture logs = new LogCapture();
+    @RegisterExtension
+    static final LoggerLevel kafkaLogs = new LoggerLevel("org.apache.kafka", Level.WARN);
 
     private static final Pattern INITIATING = Pattern.compile("Initiating connection to node (\\S+):(\\d+) ");
 
@@ -57,15 +60,11 @@ class KafkaThreeBrokersIT {
     private static final List<ShotoverProxy> proxies = new ArrayList<>();
     private static int proxyPort;
     private static String bootstrap;
-    private static Level previousKafkaLevel;
     /** What kafka-clients' NetworkClient logs at DEBUG: every connection a client opens, with its address. */
     private static final ListAppender<ILoggingEvent> connections = new ListAppender<>();
 
     @BeforeAll
     static void start() {
-        Logger kafkaLogger = (Logger) LoggerFactory.getLogger("org.apache.kafka");
-        previousKafkaLevel = kafkaLogger.getLevel();
-        kafkaLogger.setLevel(Level.WARN);
         Logger networkClient = (Logger) LoggerFactory.getLogger("org.apache.kafka.clients.NetworkClient");
         networkClient.setLevel(Level.DEBUG);
         networkClient.setAdditive(false);
@@ -103,7 +102,6 @@ class KafkaThreeBrokersIT {
         networkClient.detachAppender(connections);
         networkClient.setAdditive(true);
         networkClient.setLevel(null);
-        ((Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(previousKafkaLevel);
         // warnings the clients log and retry past (see KafkaPassthroughIT)
         logs.assertNoUnexpectedWarnOrError("UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE",
                 "CONCURRENT_TRANSACTIONS");

@@ -14,6 +14,7 @@ import dev.shotover.runtime.ShotoverProxy;
 import dev.shotover.testsupport.FreePort;
 import dev.shotover.testsupport.KafkaBroker;
 import dev.shotover.testsupport.LogCapture;
+import dev.shotover.testsupport.LoggerLevel;
 import dev.shotover.testsupport.TestCertificates;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * kafka-clients over TLS through {@code Kafka source (TLS) → KafkaSinkSingle (TLS) → a Kafka 4.3 broker with an SSL
@@ -46,19 +46,15 @@ import org.slf4j.LoggerFactory;
 class TlsKafkaIT {
     @RegisterExtension
     static final LogCapture logs = new LogCapture();
+    @RegisterExtension
+    static final LoggerLevel kafkaLogs = new LoggerLevel("org.apache.kafka", Level.ERROR);
 
     private static TestCertificates certs;
     private static KafkaBroker kafka;
     private static ShotoverProxy proxy;
-    private static Level previousKafkaLevel;
 
     @BeforeAll
     static void start() {
-        ch.qos.logback.classic.Logger kafkaLogger =
-                (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka");
-        previousKafkaLevel = kafkaLogger.getLevel();
-        kafkaLogger.setLevel(Level.ERROR);
-
         certs = TestCertificates.generate();
         int[] ports = FreePort.find(2);
         kafka = KafkaBroker.builder().port(ports[0]).controllerPort(ports[1]).tls(certs, true).start();
@@ -112,7 +108,6 @@ class TlsKafkaIT {
         if (kafka != null) {
             kafka.close();
         }
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(previousKafkaLevel);
         // the refused handshakes below, as the proxy and kafka-clients report them
         logs.assertNoUnexpectedWarnOrError("TLS handshake with client", "Internal shotover (or custom transform) bug "
                 + "(chain: sink-without-client-certificate)", "failed authentication");
