@@ -1,5 +1,7 @@
 package dev.shotover.api.cassandra;
 
+import com.datastax.oss.protocol.internal.request.Execute;
+import com.datastax.oss.protocol.internal.request.query.QueryOptions;
 import com.datastax.oss.protocol.internal.response.result.ColumnSpec;
 import com.datastax.oss.protocol.internal.response.result.DefaultRows;
 import com.datastax.oss.protocol.internal.response.result.Rows;
@@ -20,13 +22,42 @@ import java.util.function.UnaryOperator;
  * iterated, not drained). Cells a mapper leaves unchanged keep their original bytes, so a rewrite touches only what
  * it changes. Put the result into the frame with {@link CassandraFrame#withMessage}.
  *
- * <p>Results without column metadata (a prepared statement executed with {@code SKIP_METADATA}) cannot be decoded
- * here: the methods that need types throw {@link IllegalArgumentException} and {@link #columnIndex} finds nothing.
+ * <p>Results without column metadata (a prepared statement executed with {@code SKIP_METADATA}, which drivers do
+ * whenever they know the statement's columns) cannot be decoded here: the methods that need types throw
+ * {@link IllegalArgumentException} and {@link #columnIndex} finds nothing. A transform that reads rows asks for the
+ * metadata on the way down with {@link #withResultMetadata}.
  *
  * <p>Stateless; safe from any thread, but a {@code Rows} must not be changed while it is read.
  */
 public final class CqlRows {
+    /** The query-options flag of an {@code EXECUTE} that tells the server to leave the column metadata out. */
+    private static final int SKIP_METADATA = 0x02;
+
     private CqlRows() {
+    }
+
+    /**
+     * {@return {@code request} itself, or, for an {@code EXECUTE} sent with {@code SKIP_METADATA}, the same envelope
+     * asking the server for the result's column metadata} Put it into the request's message with
+     * {@link dev.shotover.api.Message#setFrame} before calling the next transform.
+     *
+     * <p>Drivers execute a prepared statement with {@code SKIP_METADATA} when they know its result columns (the
+     * Java driver does for every prepared {@code SELECT}), so its rows arrive without column specs and cannot be
+     * decoded. With the flag cleared the server sends the specs again; drivers take a result's own metadata over
+     * the one they cached (protocol v5's {@code result_metadata_id} is kept, so a changed schema is still
+     * announced). The cost is the metadata's bytes in every such result.
+     *
+     * @param request a request frame; anything but an {@code EXECUTE} with the flag is returned as it is
+     */
+    public static CassandraFrame withResultMetadata(CassandraFrame request) {
+        if (!(request.message() instanceof Execute execute) || !execute.options.skipMetadata) {
+            return request;
+        }
+        QueryOptions o = execute.options;
+        QueryOptions withMetadata = new QueryOptions(o.flags & ~SKIP_METADATA, o.consistency, o.positionalValues,
+                o.namedValues, false, o.pageSize, o.pagingState, o.serialConsistency, o.defaultTimestamp, o.keyspace,
+                o.nowInSeconds);
+        return request.withMessage(new Execute(execute.queryId, execute.resultMetadataId, withMetadata));
     }
 
     /**
@@ -169,7 +200,8 @@ public final class CqlRows {
         RowsMetadata metadata = rows.getMetadata();
         if (metadata.columnSpecs.isEmpty() && metadata.columnCount > 0) {
             throw new IllegalArgumentException("the result has no column metadata (SKIP_METADATA); its "
-                    + metadata.columnCount + " columns cannot be decoded");
+                    + metadata.columnCount + " columns cannot be decoded (CqlRows.withResultMetadata on the EXECUTE "
+                    + "asks the server for them)");
         }
         return metadata.columnSpecs;
     }

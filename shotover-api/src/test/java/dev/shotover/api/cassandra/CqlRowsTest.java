@@ -3,7 +3,12 @@ package dev.shotover.api.cassandra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datastax.oss.protocol.internal.Frame;
+import com.datastax.oss.protocol.internal.ProtocolConstants;
 import com.datastax.oss.protocol.internal.ProtocolConstants.DataType;
+import com.datastax.oss.protocol.internal.request.Execute;
+import com.datastax.oss.protocol.internal.request.Query;
+import com.datastax.oss.protocol.internal.request.query.QueryOptions;
 import com.datastax.oss.protocol.internal.response.result.ColumnSpec;
 import com.datastax.oss.protocol.internal.response.result.DefaultRows;
 import com.datastax.oss.protocol.internal.response.result.RawType;
@@ -15,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +106,47 @@ class CqlRowsTest {
         assertThat(CqlRows.columnIndex(rows, "native_port")).isEqualTo(-1);
         assertThatThrownBy(() -> CqlRows.decode(rows, V4))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no column metadata");
+    }
+
+    /** An EXECUTE as the Java driver sends a prepared SELECT: with SKIP_METADATA, paging and a v5 metadata id. */
+    private static CassandraFrame execute(int version, boolean skipMetadata) {
+        QueryOptions options = new QueryOptions(ProtocolConstants.ConsistencyLevel.LOCAL_QUORUM,
+                List.of(ByteBuffer.wrap(new byte[] {1, 2})), Map.of(), skipMetadata, 5000,
+                ByteBuffer.wrap(new byte[] {9}), ProtocolConstants.ConsistencyLevel.SERIAL, 1234L, null,
+                QueryOptions.NO_NOW_IN_SECONDS);
+        Execute execute = new Execute(new byte[] {7, 7}, version >= 5 ? new byte[] {3} : null, options);
+        return CassandraFrame.of(Frame.forRequest(version, 12, true, Map.of(), execute));
+    }
+
+    @Test
+    void anExecuteWithSkipMetadataAsksForTheMetadataAndKeepsEverythingElse() {
+        for (int version : new int[] {4, 5}) {
+            CassandraFrame original = execute(version, true);
+
+            CassandraFrame asking = CqlRows.withResultMetadata(original);
+
+            Execute before = (Execute) original.message();
+            Execute after = (Execute) asking.message();
+            assertThat(after.options.skipMetadata).isFalse();
+            assertThat(after.options.flags).isEqualTo(before.options.flags & ~0x02);
+            assertThat(before.options.flags & 0x02).isEqualTo(0x02);
+            assertThat(after.queryId).isEqualTo(before.queryId);
+            assertThat(after.resultMetadataId).isEqualTo(before.resultMetadataId);
+            assertThat(after.options).usingRecursiveComparison().ignoringFields("flags", "skipMetadata")
+                    .isEqualTo(before.options);
+            assertThat(asking.streamId()).isEqualTo(12);
+            assertThat(asking.version()).isEqualTo(version);
+            assertThat(asking.envelope().tracing).isTrue();
+        }
+    }
+
+    @Test
+    void requestsThatAlreadyGetTheMetadataAreReturnedAsTheyAre() {
+        CassandraFrame withoutSkip = execute(4, false);
+        CassandraFrame query = CassandraFrame.of(Frame.forRequest(4, 1, false, Map.of(),
+                new Query("SELECT * FROM t")));
+
+        assertThat(CqlRows.withResultMetadata(withoutSkip)).isSameAs(withoutSkip);
+        assertThat(CqlRows.withResultMetadata(query)).isSameAs(query);
     }
 }

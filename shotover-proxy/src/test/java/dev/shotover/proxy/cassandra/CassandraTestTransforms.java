@@ -2,6 +2,7 @@ package dev.shotover.proxy.cassandra;
 
 import com.datastax.oss.protocol.internal.ProtocolConstants;
 import com.datastax.oss.protocol.internal.request.Startup;
+import com.datastax.oss.protocol.internal.response.result.Rows;
 import dev.shotover.api.BuildContext;
 import dev.shotover.api.ChainState;
 import dev.shotover.api.Message;
@@ -12,6 +13,7 @@ import dev.shotover.api.TransformConfig;
 import dev.shotover.api.TransformFactory;
 import dev.shotover.api.UpChainProtocol;
 import dev.shotover.api.cassandra.CassandraFrame;
+import dev.shotover.api.cassandra.CqlRows;
 import dev.shotover.proxy.NamedTestFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -19,10 +21,12 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Test-only Cassandra transforms, registered with {@code ShotoverProxy.builder().registerTransform(...)}:
@@ -78,6 +82,16 @@ public final class CassandraTestTransforms {
      */
     public static final TransformFactory DELAY_MARKED = new DelayMarkedFactory();
     public static final String SLOW_MARKER = "slow-marker";
+
+    /**
+     * {@code - CassandraUppercaseText}: upper-cases the text cells of keyspace {@link #UPPERCASE_KEYSPACE} in every
+     * ROWS result with {@link CqlRows}, what a decrypting or masking transform does (the driver's own queries of
+     * the system tables stay as they are); EXECUTEs are first made to ask for the column metadata
+     * ({@link CqlRows#withResultMetadata}), and those that did not are counted in {@link #EXECUTES_WITHOUT_METADATA}.
+     */
+    public static final TransformFactory UPPERCASE_TEXT = new UppercaseTextFactory();
+    public static final String UPPERCASE_KEYSPACE = "rows_rewrite";
+    public static final AtomicInteger EXECUTES_WITHOUT_METADATA = new AtomicInteger();
     public static final Duration MARKED_DELAY = Duration.ofMillis(1500);
 
     /** Configuration of the delaying transform (no fields). */
@@ -112,6 +126,35 @@ public final class CassandraTestTransforms {
 
     private static final ByteBuf MARKER_BYTES = Unpooled.unreleasableBuffer(
             Unpooled.copiedBuffer(SLOW_MARKER, StandardCharsets.US_ASCII));
+
+    /** Configuration of the upper-casing transform (no fields). */
+    public record UppercaseTextConfig(String name) implements CassandraOnly {
+        @Override
+        public TransformBuilder builder(BuildContext context) {
+            return ctx -> CassandraTestTransforms::uppercaseText;
+        }
+    }
+
+    private static CompletionStage<List<Message>> uppercaseText(ChainState state) {
+        for (Message request : state.requests()) {
+            CassandraFrame frame = request.frame(CassandraFrame.class);
+            CassandraFrame asking = CqlRows.withResultMetadata(frame);
+            if (asking != frame) {
+                EXECUTES_WITHOUT_METADATA.incrementAndGet();
+                request.setFrame(asking);
+            }
+        }
+        return state.callNextTransform().thenApply(responses -> {
+            for (Message response : responses) {
+                if (response.frame() instanceof CassandraFrame frame && frame.message() instanceof Rows rows) {
+                    response.setFrame(frame.withMessage(CqlRows.mapCells(rows, frame.version(),
+                            (row, column, value) -> value instanceof String text
+                                    && UPPERCASE_KEYSPACE.equals(column.ksName) ? text.toUpperCase(Locale.ROOT) : value)));
+                }
+            }
+            return responses;
+        });
+    }
 
     /** Configuration of the recorder (no fields). */
     public record RecorderConfig(String name) implements CassandraOnly {
@@ -189,6 +232,12 @@ public final class CassandraTestTransforms {
     private static final class DelayMarkedFactory extends NamedTestFactory {
         DelayMarkedFactory() {
             super("CassandraDelayMarked", DelayMarkedConfig.class);
+        }
+    }
+
+    private static final class UppercaseTextFactory extends NamedTestFactory {
+        UppercaseTextFactory() {
+            super("CassandraUppercaseText", UppercaseTextConfig.class);
         }
     }
 
