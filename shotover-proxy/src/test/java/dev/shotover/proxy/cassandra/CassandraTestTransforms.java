@@ -149,7 +149,8 @@ public final class CassandraTestTransforms {
                 if (response.frame() instanceof CassandraFrame frame && frame.message() instanceof Rows rows) {
                     response.setFrame(frame.withMessage(CqlRows.mapCells(rows, frame.version(),
                             (row, column, value) -> value instanceof String text
-                                    && UPPERCASE_KEYSPACE.equals(column.ksName) ? text.toUpperCase(Locale.ROOT) : value)));
+                                    && UPPERCASE_KEYSPACE.equals(column.ksName)
+                                    ? text.toUpperCase(Locale.ROOT) : value)));
                 }
             }
             return responses;
