@@ -11,7 +11,6 @@ import dev.shotover.proxy.cassandra.CassandraTestTransforms;
 import dev.shotover.proxy.cassandra.CqlVariant;
 import dev.shotover.proxy.cassandra.ProxiedSessions;
 import dev.shotover.runtime.ShotoverProxy;
-import dev.shotover.testsupport.CassandraCluster;
 import dev.shotover.testsupport.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,17 +37,7 @@ class CassandraOutOfOrderIT {
 
     @BeforeAll
     static void start() {
-        CassandraCluster cassandra = CassandraCluster.shared();
-        proxy = ShotoverProxy.builder().registerTransform(CassandraTestTransforms.DELAY_MARKED).topologyYaml("""
-                sources:
-                  - Cassandra:
-                      name: "cassandra"
-                      listen_addr: "127.0.0.1:0"
-                      chain:
-                        - CassandraDelayMarked
-                        - CassandraSinkSingle:
-                            remote_address: "%s"
-                """.formatted(CassandraPassthroughIT.hostAndPort(cassandra.contactPoint(1)))).start();
+        proxy = CassandraTestTransforms.proxyWith(CassandraTestTransforms.DELAY_MARKED);
     }
 
     @AfterAll

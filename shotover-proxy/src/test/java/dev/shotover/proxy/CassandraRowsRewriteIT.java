@@ -39,21 +39,8 @@ class CassandraRowsRewriteIT {
 
     @BeforeAll
     static void start() {
-        CassandraCluster cassandra = CassandraCluster.shared();
-        proxy = ShotoverProxy.builder()
-                .registerTransform(CassandraTestTransforms.UPPERCASE_TEXT)
-                .topologyYaml("""
-                        sources:
-                          - Cassandra:
-                              name: "cassandra"
-                              listen_addr: "127.0.0.1:0"
-                              chain:
-                                - CassandraUppercaseText
-                                - CassandraSinkSingle:
-                                    remote_address: "%s:%d"
-                        """.formatted(cassandra.host(1), cassandra.nativePort()))
-                .start();
-        try (CqlSession session = ProxiedSessions.forSchemaChanges(cassandra.contactPoint(1))) {
+        proxy = CassandraTestTransforms.proxyWith(CassandraTestTransforms.UPPERCASE_TEXT);
+        try (CqlSession session = ProxiedSessions.forSchemaChanges(CassandraCluster.shared().contactPoint(1))) {
             session.execute("CREATE KEYSPACE IF NOT EXISTS " + UPPERCASE_KEYSPACE
                     + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
             session.execute("CREATE TABLE IF NOT EXISTS " + UPPERCASE_KEYSPACE

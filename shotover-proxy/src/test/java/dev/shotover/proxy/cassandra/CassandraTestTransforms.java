@@ -15,9 +15,12 @@ import dev.shotover.api.UpChainProtocol;
 import dev.shotover.api.cassandra.CassandraFrame;
 import dev.shotover.api.cassandra.CqlRows;
 import dev.shotover.proxy.NamedTestFactory;
+import dev.shotover.runtime.ShotoverProxy;
+import dev.shotover.testsupport.CassandraCluster;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +67,24 @@ public final class CassandraTestTransforms {
         public int opcode() {
             return bytes[4];
         }
+    }
+
+    /**
+     * {@return a started proxy whose source {@code cassandra} runs {@code transform} in front of node 1 of the shared
+     * cluster}
+     */
+    public static ShotoverProxy proxyWith(TransformFactory transform) {
+        InetSocketAddress node = CassandraCluster.shared().contactPoint(1);
+        return ShotoverProxy.builder().registerTransform(transform).topologyYaml("""
+                sources:
+                  - Cassandra:
+                      name: "cassandra"
+                      listen_addr: "127.0.0.1:0"
+                      chain:
+                        - %s
+                        - CassandraSinkSingle:
+                            remote_address: "%s:%d"
+                """.formatted(transform.typeName(), node.getAddress().getHostAddress(), node.getPort())).start();
     }
 
     /** Everything the recorders saw in this JVM; a test class clears it before use. */
